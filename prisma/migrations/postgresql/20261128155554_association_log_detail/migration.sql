@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AssociationLog" ADD COLUMN     "detail" TEXT NOT NULL DEFAULT '';
