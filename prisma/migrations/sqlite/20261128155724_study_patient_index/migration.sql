@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Study_patientRefId_idx" ON "Study"("patientRefId");
