@@ -1,0 +1,718 @@
+// THE one wrapper around dcmjs-dimse (0.3.3). It owns the net.Server and every socket (bound to the configured
+// host only, TCP_NODELAY on), sizes PDUs both ways, enforces ARTIM and idle timeouts, routes each association
+// by called AE title to a sandbox and checks the calling AE against that sandbox's known nodes, negotiates
+// presentation contexts through contextPolicy.ts, turns dcmjs-dimse's callback events into async handlers
+// returning typed statuses (a thrown error becomes a logged failure status; the association lives on), keeps
+// C-STORE data sets as the exact bytes received, and writes everything to the network log.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import dimse from 'dcmjs-dimse';
+import type { Db } from '../../prisma/db';
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../dicom/part10';
+import { describeStatus, Status } from '../dicom/status';
+import { negotiateContexts, type ContextDecision } from './contextPolicy';
+import { AssociationLogWriter, NetworkLog } from './networkLog';
+import type {
+  AssociationInfo,
+  DatasetRequest,
+  DimseCommand,
+  DimseReply,
+  DimseResult,
+  DimseService,
+  NodeRef,
+  ServicesByRole,
+} from './types';
+
+const { Scp, Implementation, Dataset, responses, constants } = dimse;
+type DimseRequest = InstanceType<typeof dimse.requests.Request>;
+type DimseResponse = InstanceType<typeof dimse.responses.Response>;
+type DimseAssociation = InstanceType<typeof dimse.association.Association>;
+type DimseContext = InstanceType<typeof dimse.association.PresentationContext>;
+
+// dcmjs-dimse logs through a global loglevel logger; the network log is ours.
+dimse.log.setLevel('silent');
+Implementation.setImplementationClassUid(IMPLEMENTATION_CLASS_UID);
+Implementation.setImplementationVersion(IMPLEMENTATION_VERSION_NAME);
+
+/** Largest P-DATA-TF variable field we accept (PS3.8 D.1): announced in our A-ASSOCIATE-AC. */
+export const DEFAULT_MAX_PDU_RECEIVE = 65536;
+/** Upper bound on what we send even when the peer announces "unlimited" (0) or more. */
+export const MAX_PDU_SEND_CAP = 1024 * 1024;
+/** Any other PDU (A-ASSOCIATE-RQ with many contexts included) fits in this. */
+const MAX_CONTROL_PDU = 1024 * 1024;
+
+export interface DimseServerOptions {
+  db: Db;
+  host: string;
+  /** 0 picks a free port */
+  port: number;
+  services: ServicesByRole;
+  maxPduReceive?: number;
+  /** ARTIM (PS3.8 9.1.5): from connection to A-ASSOCIATE-RQ, and after A-RELEASE-RP/RJ until the peer closes */
+  artimTimeoutMs?: number;
+  /** no PDU for this long on an open association: A-ABORT */
+  idleTimeoutMs?: number;
+  maxAssociations?: number;
+}
+
+export interface DimseServer {
+  port: number;
+  host: string;
+  activeAssociations(): number;
+  close(): Promise<void>;
+}
+
+/** A-ASSOCIATE-RJ parameters (PS3.8 9.3.4, Table 9-21) with the words the network log shows. */
+export const Reject = {
+  calledAe: { result: 1, source: 1, reason: 7, text: 'rejected-permanent, service-user: called-AE-title-not-recognized (7)' },
+  callingAe: { result: 1, source: 1, reason: 3, text: 'rejected-permanent, service-user: calling-AE-title-not-recognized (3)' },
+  congestion: { result: 2, source: 3, reason: 1, text: 'rejected-transient, service-provider (presentation): temporary-congestion (1)' },
+  limit: { result: 2, source: 3, reason: 2, text: 'rejected-transient, service-provider (presentation): local-limit-exceeded (2)' },
+  noContexts: { result: 1, source: 1, reason: 1, text: 'rejected-permanent, service-user: no-reason-given (1): no presentation context could be accepted' },
+} as const;
+
+interface Route {
+  sandboxId: string;
+  local: NodeRef;
+  peer: NodeRef;
+}
+
+type RouteResult = { ok: true; route: Route } | { ok: false; reject: (typeof Reject)[keyof typeof Reject]; sandboxId: string | null; detail: string };
+
+async function routeAssociation(db: Db, calledAe: string, callingAe: string): Promise<RouteResult> {
+  const local = await db.dicomNode.findFirst({ where: { aeTitle: calledAe, local: true } });
+  if (!local) {
+    return { ok: false, reject: Reject.calledAe, sandboxId: null, detail: `no sandbox serves the AE title "${calledAe}": check the called AE` };
+  }
+  const peer = await db.dicomNode.findFirst({ where: { sandboxId: local.sandboxId, aeTitle: callingAe, local: false } });
+  if (!peer) {
+    return {
+      ok: false,
+      reject: Reject.callingAe,
+      sandboxId: local.sandboxId,
+      detail: `"${callingAe}" is not a known node of the sandbox that owns ${calledAe}: add it to the DICOM nodes or fix the calling AE`,
+    };
+  }
+  const ref = (n: typeof local): NodeRef => ({ id: n.id, aeTitle: n.aeTitle, role: n.role, host: n.host, port: n.port });
+  return { ok: true, route: { sandboxId: local.sandboxId, local: ref(local), peer: ref(peer) } };
+}
+
+const COMMAND_NAMES: Record<number, string> = {
+  0x0001: 'C-STORE-RQ', 0x0020: 'C-FIND-RQ', 0x0010: 'C-GET-RQ', 0x0021: 'C-MOVE-RQ', 0x0030: 'C-ECHO-RQ',
+  0x0100: 'N-EVENT-REPORT-RQ', 0x0110: 'N-GET-RQ', 0x0120: 'N-SET-RQ', 0x0130: 'N-ACTION-RQ', 0x0140: 'N-CREATE-RQ',
+  0x0150: 'N-DELETE-RQ', 0x0fff: 'C-CANCEL-RQ',
+};
+
+/** pynetdicom's failure status for a handler that threw, per service */
+const THROWN_STATUS: Record<DimseCommand, number> = {
+  'C-ECHO': Status.ProcessingFailure,
+  'C-STORE': Status.StoreHandlerFailed,
+  'C-FIND': Status.FindHandlerFailed,
+  'C-MOVE': Status.MoveHandlerFailed,
+  'C-GET': Status.GetHandlerFailed,
+  'N-ACTION': Status.ProcessingFailure,
+  'N-CREATE': Status.ProcessingFailure,
+  'N-SET': Status.ProcessingFailure,
+  'N-GET': Status.ProcessingFailure,
+  'N-DELETE': Status.ProcessingFailure,
+  'N-EVENT-REPORT': Status.ProcessingFailure,
+};
+
+/**
+ * Collects a C-STORE data set exactly as it comes off the wire (dcmjs-dimse's createStoreWritableStream hook),
+ * instead of letting dcmjs parse and re-encode it. write() always returns true: dcmjs-dimse awaits 'drain'
+ * otherwise, and would then start on the next PDU before finishing this one.
+ */
+class RawDatasetCollector extends EventEmitter {
+  readonly chunks: Buffer[] = [];
+  length = 0;
+  ended = false;
+  constructor(readonly context: DimseContext) {
+    super();
+  }
+  write(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    return true;
+  }
+  end() {
+    this.ended = true;
+  }
+  getTransferSyntaxUid() {
+    return this.context.getAcceptedTransferSyntaxUid();
+  }
+}
+
+function truncateComment(s: string) {
+  // (0000,0902) Error Comment is LO: 64 characters at most
+  return s.length > 64 ? `${s.slice(0, 61)}...` : s;
+}
+
+interface Shared {
+  db: Db;
+  services: ServicesByRole;
+  log: NetworkLog;
+  maxPduReceive: number;
+  artimTimeoutMs: number;
+  maxAssociations: number;
+  active: Set<Connection>;
+  inflight: Set<Promise<unknown>>;
+}
+
+function makeConnectionClass(shared: Shared) {
+  return class extends Connection {
+    constructor(socket: net.Socket, opts: Record<string, unknown>) {
+      super(socket, opts, shared);
+    }
+  };
+}
+
+class Connection extends Scp {
+  declare socket: net.Socket;
+  declare association: DimseAssociation;
+  private shared!: Shared;
+  private logWriter: AssociationLogWriter | undefined;
+  private info: AssociationInfo | undefined;
+  private route: Route | undefined;
+  private handlersByAbstract = new Map<string, DimseService>();
+  private ended = new AbortController();
+  private cancels = new Map<number, AbortController>();
+  private outcome: 'accepted' | 'released' | 'aborted' | 'failed' | 'rejected' | undefined;
+  private endDetail = '';
+  private startedAt = new Date();
+  private finished = false;
+
+  constructor(socket: net.Socket, opts: Record<string, unknown>, shared: Shared) {
+    super(socket, opts);
+    this.shared = shared;
+    shared.active.add(this);
+    this.on('networkError', (e: Error) => {
+      if (!this.endDetail) this.endDetail = e.message.replace(/^\S* -> /, '');
+      if (this.outcome === 'accepted') this.outcome = 'failed';
+      socket.destroy();
+    });
+    this.on('close', () => this.finish());
+  }
+
+  private get peerAddress() {
+    return `${this.socket.remoteAddress ?? ''}:${this.socket.remotePort ?? ''}`;
+  }
+
+  private byteCounts() {
+    const s = (this as unknown as { getStatistics(): { getBytesReceived(): number; getBytesSent(): number } }).getStatistics();
+    return { bytesIn: s.getBytesReceived(), bytesOut: s.getBytesSent() };
+  }
+
+  private finish() {
+    if (this.finished) return;
+    this.finished = true;
+    this.shared.active.delete(this);
+    this.ended.abort();
+    const self = this as unknown as { dimse?: { getCommandFieldType(): number; getAffectedSopInstanceUid?(): string }; dimseStoreStream?: RawDatasetCollector };
+    if (self.dimse && this.logWriter) {
+      // the peer went away in the middle of a request: say so, nothing of it is stored
+      const partial = self.dimseStoreStream;
+      this.logWriter.dimse({
+        command: COMMAND_NAMES[self.dimse.getCommandFieldType()] ?? 'DIMSE',
+        sopInstanceUid: self.dimse.getAffectedSopInstanceUid?.() ?? '',
+        status: -1,
+        statusMeaning: `not answered: the association ended ${partial ? `after ${partial.length} bytes of the data set` : 'before the data set arrived'}; nothing was stored`,
+        durationMs: 0,
+        bytes: partial?.length ?? 0,
+        at: new Date(),
+      });
+      if (this.outcome === 'accepted') this.outcome = 'failed';
+      this.endDetail ||= 'the peer closed the connection in the middle of a transfer';
+    }
+    if (this.logWriter && this.outcome !== 'rejected') {
+      const outcome = this.outcome === 'accepted' ? 'aborted' : (this.outcome ?? 'failed');
+      const detail = this.endDetail || (this.outcome === 'accepted' ? 'connection closed without A-RELEASE' : '');
+      void this.logWriter.close({ outcome, ...this.byteCounts(), detail });
+    }
+  }
+
+  // ---- association negotiation ----------------------------------------------------------------------------
+
+  associationRequested(association: DimseAssociation) {
+    this.association = association;
+    const p = this.negotiate(association).catch((e: Error) => {
+      this.sendReject(Reject.congestion, null, `could not route the association: ${e.message}`);
+    });
+    this.track(p);
+  }
+
+  private sendReject(r: (typeof Reject)[keyof typeof Reject], sandboxId: string | null, detail: string) {
+    this.outcome = 'rejected';
+    this.sendAssociationReject(r.result, r.source, r.reason);
+    this.logWriter = this.shared.log.open({
+      sandboxId,
+      callingAe: this.association.getCallingAeTitle(),
+      calledAe: this.association.getCalledAeTitle(),
+      peerAddress: this.peerAddress,
+      outcome: 'rejected',
+      rejectReason: `${r.text}: ${detail}`,
+      contexts: this.proposedContexts().map((c) => ({ ...c, result: 2, reason: 'association rejected' })) as ContextDecision[],
+      startedAt: this.startedAt,
+    });
+    // ARTIM: the requestor closes after A-ASSOCIATE-RJ; do it for it if it does not (PS3.8 9.2.2)
+    setTimeout(() => this.socket.destroy(), this.shared.artimTimeoutMs).unref();
+  }
+
+  private proposedContexts() {
+    return this.association.getPresentationContexts().map(({ id, context }) => ({
+      id,
+      abstractSyntax: context.getAbstractSyntaxUid(),
+      transferSyntaxes: [...context.getTransferSyntaxUids()],
+    }));
+  }
+
+  private async negotiate(association: DimseAssociation) {
+    const calledAe = association.getCalledAeTitle();
+    const callingAe = association.getCallingAeTitle();
+    if (this.shared.active.size > this.shared.maxAssociations) {
+      this.sendReject(Reject.limit, null, `more than ${this.shared.maxAssociations} associations at once`);
+      return;
+    }
+    const routed = await routeAssociation(this.shared.db, calledAe, callingAe);
+    if (!routed.ok) {
+      this.sendReject(routed.reject, routed.sandboxId, routed.detail);
+      return;
+    }
+    const route = routed.route;
+    const services = this.shared.services[route.local.role] ?? [];
+    const supported = new Map<string, Set<string>>();
+    for (const s of services) {
+      for (const sop of s.sopClasses) {
+        this.handlersByAbstract.set(sop, s);
+        supported.set(sop, new Set(s.transferSyntaxes));
+      }
+    }
+    const proposed = this.proposedContexts();
+    const decisions = negotiateContexts(proposed, supported);
+    for (const d of decisions) {
+      association.getPresentationContext(d.id).setResult(d.result, d.acceptedTransferSyntax);
+    }
+    if (!decisions.some((d) => d.result === 0)) {
+      this.sendReject(Reject.noContexts, route.sandboxId, `none of the ${decisions.length} proposed presentation contexts is served by ${calledAe}`);
+      return;
+    }
+    this.route = route;
+    this.outcome = 'accepted';
+    this.logWriter = this.shared.log.open({
+      sandboxId: route.sandboxId,
+      callingAe,
+      calledAe,
+      peerAddress: this.peerAddress,
+      outcome: 'accepted',
+      contexts: decisions,
+      startedAt: this.startedAt,
+    });
+    this.info = {
+      id: this.logWriter.id,
+      sandboxId: route.sandboxId,
+      callingAe,
+      calledAe,
+      peerAddress: this.peerAddress,
+      localNode: route.local,
+      peerNode: route.peer,
+      contexts: decisions,
+      signal: this.ended.signal,
+      state: new Map(),
+      sendRequest: (request) => this.sendRequestAsync(request),
+      isOpen: () => !this.finished && this.outcome === 'accepted',
+    };
+    this.sendAssociationAccept();
+  }
+
+  /** Our A-ASSOCIATE-AC announces our own receive limit; we then send with the peer's (PS3.8 D.1). */
+  sendAssociationAccept() {
+    const peerMax = this.association.getMaxPduLength();
+    this.association.setMaxPduLength(this.shared.maxPduReceive);
+    Implementation.setMaxPduLength(this.shared.maxPduReceive);
+    super.sendAssociationAccept();
+    this.association.setMaxPduLength(peerMax === 0 ? MAX_PDU_SEND_CAP : Math.min(peerMax, MAX_PDU_SEND_CAP));
+  }
+
+  associationReleaseRequested() {
+    this.outcome = 'released';
+    this.sendAssociationReleaseResponse();
+    setTimeout(() => this.socket.destroy(), this.shared.artimTimeoutMs).unref();
+  }
+
+  abort(source: number, reason: number) {
+    this.outcome = 'aborted';
+    this.endDetail = `A-ABORT from the peer (source ${source}, reason ${reason})`;
+    this.socket.destroy();
+  }
+
+  private sendRequestAsync(request: DimseRequest): Promise<DimseResponse> {
+    return new Promise((resolve, reject) => {
+      if (!this.info?.isOpen()) return reject(new Error('the association is closed'));
+      let last: DimseResponse | undefined;
+      const onClose = () => reject(new Error('the association ended before the response arrived'));
+      this.ended.signal.addEventListener('abort', onClose, { once: true });
+      request.on('response', (r: DimseResponse) => {
+        last = r;
+      });
+      request.on('done', () => {
+        this.ended.signal.removeEventListener('abort', onClose);
+        if (last) resolve(last);
+        else reject(new Error('no presentation context accepted for the request'));
+      });
+      this.sendRequests(request);
+    });
+  }
+
+  // ---- C-STORE: keep the bytes as received -----------------------------------------------------------------
+
+  createStoreWritableStream(context: DimseContext) {
+    return new RawDatasetCollector(context) as never;
+  }
+
+  createDatasetFromStoreWritableStream(stream: unknown, _context: DimseContext, callback: (d: never) => void) {
+    callback(stream as never);
+  }
+
+  // ---- dispatch ----------------------------------------------------------------------------------------------
+
+  private track(p: Promise<unknown>) {
+    this.shared.inflight.add(p);
+    void p.finally(() => this.shared.inflight.delete(p));
+  }
+
+  private serviceFor(abstractSyntax: string) {
+    return this.handlersByAbstract.get(abstractSyntax);
+  }
+
+  private logDimse(command: string, req: DimseRequest, result: DimseResult, started: number, bytes: number, sopClassUid?: string, sopInstanceUid?: string) {
+    const meaning = describeStatus(result.status) + (result.logDetail || result.errorComment ? `: ${result.logDetail ?? result.errorComment}` : '');
+    this.logWriter?.dimse({
+      command,
+      sopClassUid: sopClassUid ?? safe(() => req.getAffectedSopClassUid()) ?? safe(() => req.getRequestedSopClassUid()) ?? '',
+      sopInstanceUid: sopInstanceUid ?? safe(() => req.getAffectedSopInstanceUid()) ?? safe(() => req.getRequestedSopInstanceUid()) ?? '',
+      status: result.status,
+      statusMeaning: meaning,
+      durationMs: performance.now() - started,
+      bytes,
+      at: new Date(),
+    });
+  }
+
+  private contextOf(req: DimseRequest): DimseContext | undefined {
+    return this.association.getAcceptedPresentationContextFromRequest(req);
+  }
+
+  private base(req: DimseRequest, context: DimseContext | undefined, signal: AbortSignal) {
+    return {
+      messageId: req.getMessageId(),
+      abstractSyntax: context?.getAbstractSyntaxUid() ?? '',
+      transferSyntaxUid: context?.getAcceptedTransferSyntaxUid() ?? '',
+      raw: req,
+      signal,
+    };
+  }
+
+  private cancelSignal(req: DimseRequest) {
+    const c = new AbortController();
+    this.cancels.set(req.getMessageId(), c);
+    const onEnd = () => c.abort();
+    this.ended.signal.addEventListener('abort', onEnd, { once: true });
+    return {
+      signal: c.signal,
+      done: () => {
+        this.cancels.delete(req.getMessageId());
+        this.ended.signal.removeEventListener('abort', onEnd);
+      },
+    };
+  }
+
+  /** Runs a single-response handler; a throw or a missing handler becomes a failure status. */
+  private single(
+    command: DimseCommand,
+    req: DimseRequest,
+    callback: (r: DimseResponse) => void,
+    makeResponse: () => DimseResponse,
+    run: (service: DimseService, info: AssociationInfo, context: DimseContext | undefined) => Promise<DimseResult & { reply?: Record<string, unknown> }> | undefined,
+    opts: { context?: DimseContext; bytes?: number; sopClassUid?: string; sopInstanceUid?: string } = {},
+  ) {
+    const started = performance.now();
+    const context = opts.context ?? this.contextOf(req);
+    const service = context ? this.serviceFor(context.getAbstractSyntaxUid()) : undefined;
+    const p = (async (): Promise<DimseResult & { reply?: Record<string, unknown> }> => {
+      if (!this.info || !service) return { status: Status.SopClassNotSupported, logDetail: 'no service for this SOP class on this AE' };
+      const pending = run(service, this.info, context);
+      if (!pending) return { status: Status.UnrecognizedOperation, logDetail: `${command} is not offered for this SOP class` };
+      try {
+        return await pending;
+      } catch (e) {
+        const message = (e as Error).message ?? String(e);
+        console.error(`${command} handler failed (${this.info.callingAe}→${this.info.calledAe}): ${(e as Error).stack ?? message}`);
+        return { status: THROWN_STATUS[command], errorComment: truncateComment(message), logDetail: `handler failed: ${message}` };
+      }
+    })().then((result) => {
+      const response = makeResponse();
+      response.setStatus(result.status);
+      if (result.errorComment) response.setErrorComment(truncateComment(result.errorComment));
+      if (result.reply && context) response.setDataset(new Dataset(result.reply, context.getAcceptedTransferSyntaxUid()));
+      if (!this.finished) callback(response);
+      this.logDimse(COMMAND_NAMES[req.getCommandFieldType()] ?? command, req, result, started, opts.bytes ?? 0, opts.sopClassUid, opts.sopInstanceUid);
+    });
+    this.track(p);
+  }
+
+  /** Runs a multi-response handler (C-FIND, C-MOVE, C-GET): each reply is sent as it comes. */
+  private multi(
+    command: 'C-FIND' | 'C-MOVE' | 'C-GET',
+    req: DimseRequest,
+    callback: (r: DimseResponse | DimseResponse[]) => void,
+    makeResponse: () => DimseResponse,
+    extra: Record<string, unknown> = {},
+  ) {
+    const started = performance.now();
+    const context = this.contextOf(req);
+    const service = context ? this.serviceFor(context.getAbstractSyntaxUid()) : undefined;
+    const cancel = this.cancelSignal(req);
+    const send = (reply: DimseReply) => {
+      const r = makeResponse() as DimseResponse & Partial<Record<'setRemaining' | 'setCompleted' | 'setFailures' | 'setWarnings', (n: number) => void>>;
+      r.setStatus(reply.status);
+      if (reply.errorComment) r.setErrorComment(truncateComment(reply.errorComment));
+      if (reply.dataset && context) r.setDataset(new Dataset(reply.dataset, context.getAcceptedTransferSyntaxUid()));
+      if (reply.remaining !== undefined) r.setRemaining?.(reply.remaining);
+      if (reply.completed !== undefined) r.setCompleted?.(reply.completed);
+      if (reply.failed !== undefined) r.setFailures?.(reply.failed);
+      if (reply.warning !== undefined) r.setWarnings?.(reply.warning);
+      if (!this.finished) callback(r);
+    };
+    const p = (async () => {
+      let final: DimseReply;
+      let pendings = 0;
+      const handler = service?.handlers[command] as ((a: AssociationInfo, r: DatasetRequest) => AsyncIterable<DimseReply>) | undefined;
+      if (!this.info || !service) final = { status: Status.SopClassNotSupported, logDetail: 'no service for this SOP class on this AE' };
+      else if (!handler) final = { status: Status.UnrecognizedOperation, logDetail: `${command} is not offered for this SOP class` };
+      else {
+        final = { status: Status.Success };
+        try {
+          const request: DatasetRequest = {
+            ...this.base(req, context, cancel.signal),
+            sopClassUid: safe(() => req.getAffectedSopClassUid()) ?? '',
+            sopInstanceUid: '',
+            dataset: req.getDataset()?.getElements(),
+            ...extra,
+          };
+          for await (const reply of handler(this.info, request)) {
+            if (reply.status === Status.Pending || reply.status === Status.PendingWarning) {
+              pendings++;
+              send(reply);
+            } else {
+              final = reply;
+              break;
+            }
+          }
+        } catch (e) {
+          const message = (e as Error).message ?? String(e);
+          console.error(`${command} handler failed: ${(e as Error).stack ?? message}`);
+          final = { status: THROWN_STATUS[command], errorComment: truncateComment(message), logDetail: `handler failed: ${message}` };
+        }
+      }
+      cancel.done();
+      send(final);
+      this.logDimse(COMMAND_NAMES[req.getCommandFieldType()] ?? command, req, { ...final, logDetail: [final.logDetail, pendings ? `${pendings} pending responses` : ''].filter(Boolean).join('; ') || undefined }, started, 0);
+    })();
+    this.track(p);
+  }
+
+  cEchoRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    this.single('C-ECHO', req, callback, () => responses.CEchoResponse.fromRequest(req), (s, info, context) =>
+      s.handlers['C-ECHO']?.(info, this.base(req, context, this.ended.signal)),
+    );
+  }
+
+  cStoreRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    const raw = req.getDataset() as unknown as RawDatasetCollector;
+    const affectedSopClassUid = req.getAffectedSopClassUid();
+    const affectedSopInstanceUid = req.getAffectedSopInstanceUid();
+    this.single(
+      'C-STORE',
+      req,
+      callback,
+      () => responses.CStoreResponse.fromRequest(req as InstanceType<typeof dimse.requests.CStoreRequest>),
+      (s, info) =>
+        s.handlers['C-STORE']?.(info, {
+          ...this.base(req, raw.context, this.ended.signal),
+          affectedSopClassUid,
+          affectedSopInstanceUid,
+          datasetChunks: raw.chunks,
+          datasetLength: raw.length,
+          moveOriginatorAe: safe(() => req.getCommandDataset().getElement('MoveOriginatorApplicationEntityTitle')) || undefined,
+        }),
+      { context: raw.context, bytes: raw.length, sopClassUid: affectedSopClassUid, sopInstanceUid: affectedSopInstanceUid },
+    );
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  cFindRequest(req: any, callback: (r: any) => void) {
+    this.multi('C-FIND', req, callback, () => responses.CFindResponse.fromRequest(req as never));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  cMoveRequest(req: any, callback: (r: any) => void) {
+    const moveDestination = safe(() => req.getCommandDataset().getElement('MoveDestination')) ?? '';
+    this.multi('C-MOVE', req, callback, () => responses.CMoveResponse.fromRequest(req as never), { moveDestination: String(moveDestination).trim() });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  cGetRequest(req: any, callback: (r: any) => void) {
+    this.multi('C-GET', req, callback, () => responses.CGetResponse.fromRequest(req as never));
+  }
+
+  private datasetRequest(req: DimseRequest, context: DimseContext | undefined, requested: boolean): DatasetRequest {
+    return {
+      ...this.base(req, context, this.ended.signal),
+      sopClassUid: (requested ? safe(() => req.getRequestedSopClassUid()) : safe(() => req.getAffectedSopClassUid())) ?? '',
+      sopInstanceUid: (requested ? safe(() => req.getRequestedSopInstanceUid()) : safe(() => req.getAffectedSopInstanceUid())) ?? '',
+      dataset: req.getDataset()?.getElements(),
+    };
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  nActionRequest(req: any, callback: (r: any) => void) {
+    const r = req as InstanceType<typeof dimse.requests.NActionRequest>;
+    this.single('N-ACTION', req, callback, () => responses.NActionResponse.fromRequest(r), (s, info, context) =>
+      s.handlers['N-ACTION']?.(info, { ...this.datasetRequest(req, context, true), actionTypeId: r.getActionTypeId() }),
+    );
+  }
+
+  nCreateRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    this.single('N-CREATE', req, callback, () => responses.NCreateResponse.fromRequest(req as never), (s, info, context) =>
+      s.handlers['N-CREATE']?.(info, this.datasetRequest(req, context, false)),
+    );
+  }
+
+  nSetRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    this.single('N-SET', req, callback, () => responses.NSetResponse.fromRequest(req as never), (s, info, context) =>
+      s.handlers['N-SET']?.(info, this.datasetRequest(req, context, true)),
+    );
+  }
+
+  nGetRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    this.single('N-GET', req, callback, () => responses.NGetResponse.fromRequest(req as never), (s, info, context) =>
+      s.handlers['N-GET']?.(info, this.datasetRequest(req, context, true)),
+    );
+  }
+
+  nDeleteRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    this.single('N-DELETE', req, callback, () => responses.NDeleteResponse.fromRequest(req as never), (s, info, context) =>
+      s.handlers['N-DELETE']?.(info, this.datasetRequest(req, context, true)),
+    );
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  nEventReportRequest(req: any, callback: (r: any) => void) {
+    const r = req as InstanceType<typeof dimse.requests.NEventReportRequest>;
+    this.single('N-EVENT-REPORT', req, callback, () => responses.NEventReportResponse.fromRequest(r), (s, info, context) =>
+      s.handlers['N-EVENT-REPORT']?.(info, { ...this.datasetRequest(req, context, false), eventTypeId: r.getEventTypeId() }),
+    );
+  }
+
+  cCancelRequest(req: DimseRequest) {
+    const id = Number(safe(() => req.getCommandDataset().getElement('MessageIDBeingRespondedTo')));
+    this.cancels.get(id)?.abort();
+  }
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Guards the byte stream before dcmjs-dimse sees it: a PDU longer than we announced (or a control PDU over
+ * 1 MiB) would otherwise be buffered without limit. Only PDU headers are looked at.
+ */
+function guardPduSizes(socket: net.Socket, maxPduReceive: number, onViolation: (why: string) => void) {
+  const header = Buffer.alloc(6);
+  let have = 0;
+  let remaining = 0;
+  socket.on('data', (chunk: Buffer) => {
+    let i = 0;
+    while (i < chunk.length) {
+      if (remaining > 0) {
+        const n = Math.min(remaining, chunk.length - i);
+        remaining -= n;
+        i += n;
+        continue;
+      }
+      header[have++] = chunk[i++];
+      if (have < 6) continue;
+      have = 0;
+      const type = header[0];
+      const length = header.readUInt32BE(2);
+      const limit = type === 0x04 ? maxPduReceive : MAX_CONTROL_PDU;
+      if (length > limit) {
+        onViolation(`PDU type 0x${type.toString(16).padStart(2, '0')} of ${length} bytes exceeds the ${limit} we accept`);
+        return;
+      }
+      remaining = length;
+    }
+  });
+}
+
+export async function startDimseServer(opts: DimseServerOptions): Promise<DimseServer> {
+  const shared: Shared = {
+    db: opts.db,
+    services: opts.services,
+    log: new NetworkLog(opts.db),
+    maxPduReceive: opts.maxPduReceive ?? DEFAULT_MAX_PDU_RECEIVE,
+    artimTimeoutMs: opts.artimTimeoutMs ?? 30_000,
+    maxAssociations: opts.maxAssociations ?? 100,
+    active: new Set(),
+    inflight: new Set(),
+  };
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
+  const ConnectionClass = makeConnectionClass(shared);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const conn = new ConnectionClass(socket, {
+      connectTimeout: idleTimeoutMs,
+      associationTimeout: shared.artimTimeoutMs,
+      pduTimeout: idleTimeoutMs,
+    });
+    (conn as unknown as { connected: boolean; connectedTime: number }).connected = true;
+    (conn as unknown as { connectedTime: number }).connectedTime = Date.now();
+    guardPduSizes(socket, shared.maxPduReceive, (why) => {
+      // A-ABORT, service-provider, invalid-PDU-parameter-value (PS3.8 9.3.8)
+      conn.sendAbort(constants.AbortSource.ServiceProvider, constants.AbortReason.InvalidPduParameter);
+      (conn as unknown as EventEmitter).emit('networkError', new Error(why));
+    });
+  });
+  server.maxConnections = shared.maxAssociations * 2;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (e) => console.error(`DICOM listener error: ${e.message}`));
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    host: opts.host,
+    activeAssociations: () => shared.active.size,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      while (shared.inflight.size) await Promise.allSettled([...shared.inflight]);
+      await shared.log.drain();
+    },
+  };
+}
