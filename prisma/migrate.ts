@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adapterFor, providerOf, type Provider } from './db';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { adapterFor, providerOf, sqlitePath, type Provider } from './db';
 import { openSchemaEngine } from './engine';
 
 const prismaDir = dirname(fileURLToPath(import.meta.url));
@@ -45,9 +47,47 @@ function migrationsList(provider: Provider) {
   };
 }
 
-/** Applies every migration not yet applied; returns the names applied now. */
+function migrationNames(provider: Provider): string[] {
+  return migrationsList(provider).migrationDirectories.map((d) => d.path);
+}
+
+/**
+ * The names already applied, read directly (no schema engine), or null when the table does not exist yet.
+ * SQLite files are switched to WAL here once (the setting is kept in the file): the web server, the DICOM
+ * services and the command line write to the same database at the same time, and WAL lets readers and one
+ * writer proceed together.
+ */
+async function appliedNames(url: string): Promise<Set<string> | null> {
+  if (providerOf(url) === 'sqlite') {
+    const path = sqlitePath(url);
+    const db = new Database(path, { timeout: 10_000 });
+    try {
+      if (path !== ':memory:') db.pragma('journal_mode = WAL');
+      const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+      if (!table) return null;
+      const rows = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as { migration_name: string }[];
+      return new Set(rows.map((r) => r.migration_name));
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT to_regclass('_prisma_migrations') AS t");
+    if (!exists.rows[0]?.t) return null;
+    const rows = await client.query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+    return new Set(rows.rows.map((r: { migration_name: string }) => r.migration_name));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Applies every migration not yet applied; returns the names applied now. A no-op start costs one read. */
 export async function applyMigrations(url: string): Promise<string[]> {
   const provider = providerOf(url);
+  const applied = await appliedNames(url);
+  if (applied && migrationNames(provider).every((name) => applied.has(name))) return [];
   const { engine, close } = await openSchemaEngine(adapterFor(url), schemaFile(provider));
   try {
     const out = await engine.applyMigrations({ migrationsList: migrationsList(provider), filters: NO_FILTER });

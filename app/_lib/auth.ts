@@ -1,0 +1,85 @@
+// Accounts through better-auth (a maintained library: scrypt password hashes, http-only session cookies,
+// database-backed rate limiting shared by every web node). Guests are better-auth "anonymous" users; when a
+// guest signs up, their progress moves to the new account before the guest record is deleted.
+import { betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { anonymous } from 'better-auth/plugins/anonymous';
+import { nextCookies } from 'better-auth/next-js';
+import { getDb, providerOf, databaseUrl, type Db } from '@/prisma/db';
+import { env } from './env';
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+
+/** Moves everything a guest did to the account they just created (one transaction). */
+export async function carryOverGuestProgress(db: Db, fromUserId: string, toUserId: string) {
+  if (fromUserId === toUserId) return;
+  await db.$transaction(async (tx) => {
+    const done = await tx.lessonProgress.findMany({ where: { userId: toUserId }, select: { lessonSlug: true } });
+    const have = new Set(done.map((d) => d.lessonSlug));
+    await tx.lessonProgress.deleteMany({ where: { userId: fromUserId, lessonSlug: { in: [...have] } } });
+    await tx.lessonProgress.updateMany({ where: { userId: fromUserId }, data: { userId: toUserId } });
+    await tx.quizAttempt.updateMany({ where: { userId: fromUserId }, data: { userId: toUserId } });
+  });
+}
+
+export function createAuth(db: Db, options: { forNext: boolean; provider?: 'sqlite' | 'postgresql'; signInPerMinute?: number }) {
+  const e = env();
+  const origins = new Set([e.PUBLIC_URL, `http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]);
+  return betterAuth({
+    appName: 'PACS Lab',
+    baseURL: e.PUBLIC_URL,
+    secret: e.AUTH_SECRET,
+    trustedOrigins: [...origins],
+    database: prismaAdapter(db, { provider: options.provider ?? providerOf(databaseUrl()) }),
+    telemetry: { enabled: false },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN,
+      maxPasswordLength: PASSWORD_MAX,
+      autoSignIn: true,
+    },
+    user: {
+      additionalFields: {
+        // never settable from a sign-up body: roles change only through the admin page or the CLI
+        role: { type: 'string', required: false, defaultValue: 'student', input: false },
+      },
+    },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 100,
+      customRules: {
+        '/sign-in/email': { window: 60, max: options.signInPerMinute ?? e.AUTH_SIGNIN_PER_MINUTE },
+        '/sign-up/email': { window: 60, max: options.signInPerMinute ?? e.AUTH_SIGNIN_PER_MINUTE },
+        '/sign-in/anonymous': { window: 60, max: 20 },
+      },
+    },
+    advanced: {
+      ipAddress: { ipAddressHeaders: ['x-forwarded-for', 'x-real-ip'] },
+      database: { generateId: () => crypto.randomUUID() },
+    },
+    plugins: [
+      anonymous({
+        emailDomainName: 'guest.pacslab.invalid',
+        generateName: () => 'Guest',
+        onLinkAccount: async ({ anonymousUser, newUser }) => {
+          await carryOverGuestProgress(db, anonymousUser.user.id, newUser.user.id);
+        },
+      }),
+      ...(options.forNext ? [nextCookies()] : []),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const cache = globalThis as unknown as { __pacslabAuth?: Auth };
+
+/** The web process's auth instance (server actions set cookies through nextCookies). */
+export function getAuth(): Auth {
+  cache.__pacslabAuth ??= createAuth(getDb(), { forNext: true });
+  return cache.__pacslabAuth;
+}

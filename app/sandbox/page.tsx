@@ -1,0 +1,78 @@
+import type { Metadata } from 'next';
+import { Activity, Server } from 'lucide-react';
+import { getDb } from '@/prisma/db';
+import { checkDicom } from '@/app/_lib/health';
+import { env } from '@/app/_lib/env';
+
+export const metadata: Metadata = { title: 'Sandbox' };
+export const dynamic = 'force-dynamic';
+
+const roleLabel: Record<string, string> = { archive: 'Archive (PACS)', worklist: 'Worklist broker (RIS)', modality: 'Modality', workstation: 'Review workstation' };
+
+export default async function SandboxPage() {
+  const [sandbox, dicom] = await Promise.all([
+    getDb().sandbox.findUnique({ where: { slug: 'demo' }, include: { nodes: { orderBy: [{ local: 'desc' }, { aeTitle: 'asc' }] } } }),
+    checkDicom(),
+  ]);
+  const { DICOM_HOST, DICOM_PORT } = env();
+  const archive = sandbox?.nodes.find((n) => n.local && n.role === 'archive');
+  return (
+    <div>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Sandbox</h1>
+          <p className="mt-1 text-slate-600">The public demo hospital: a real DICOM network on this server that anyone can use.</p>
+        </div>
+        <p
+          className={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm font-medium ring-1 ${dicom.status === 'up' ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-amber-50 text-amber-900 ring-amber-200'}`}
+          data-testid="dicom-status"
+        >
+          <Activity className="h-4 w-4" aria-hidden />
+          DICOM listener {dicom.status === 'up' ? `up on ${DICOM_HOST}:${DICOM_PORT}` : `not reachable: ${dicom.detail}`}
+        </p>
+      </div>
+
+      <section className="card mt-6 overflow-x-auto" aria-labelledby="nodes-heading">
+        <h2 id="nodes-heading" className="flex items-center gap-2 px-4 pt-4 text-base font-semibold"><Server className="h-4 w-4 text-slate-500" aria-hidden /> DICOM nodes in the demo sandbox</h2>
+        <p className="px-4 pb-3 text-sm text-slate-600">AE titles served by this PACS Lab, and the peers it knows. Calling AE titles not in this list are rejected, as on a hospital PACS.</p>
+        {sandbox ? (
+          <table className="table-dense" data-testid="nodes-table">
+            <thead><tr><th>AE title</th><th>Role</th><th>Host</th><th>Port</th><th>Where</th></tr></thead>
+            <tbody>
+              {sandbox.nodes.map((n) => (
+                <tr key={n.id}>
+                  <td className="font-mono font-medium">{n.aeTitle}</td>
+                  <td>{roleLabel[n.role] ?? n.role}</td>
+                  <td className="font-mono">{n.local ? DICOM_HOST : n.host}</td>
+                  <td className="font-mono">{n.local ? DICOM_PORT : n.port}</td>
+                  <td>{n.local ? <span className="badge bg-brand-50 text-brand-700">served here</span> : <span className="badge bg-slate-100 text-slate-600">known peer</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="px-4 pb-4 text-sm text-amber-800">The demo sandbox has not been created yet: run <code>npx pacslab db seed</code>.</p>
+        )}
+      </section>
+
+      <section className="mt-6 grid gap-4 md:grid-cols-2">
+        <div className="card min-w-0 p-5">
+          <h2 className="text-base font-semibold">Point a real DICOM client at it</h2>
+          <p className="mt-1 text-sm text-slate-600">Use one of the known modality AE titles as the calling AE, and the archive&apos;s AE title as the called AE.</p>
+          <pre className="mt-3 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs leading-relaxed text-slate-100"><code>{`# verification (C-ECHO)
+TCP_NODELAY=1 echoscu -v -aet CT1 -aec ${archive?.aeTitle ?? 'PACS'} ${DICOM_HOST} ${DICOM_PORT}
+
+# store a file (C-STORE)
+TCP_NODELAY=1 storescu -v -aet CT1 -aec ${archive?.aeTitle ?? 'PACS'} ${DICOM_HOST} ${DICOM_PORT} image.dcm`}</code></pre>
+        </div>
+        <div className="card min-w-0 p-5">
+          <h2 className="text-base font-semibold">What is here, and what is coming</h2>
+          <ul className="mt-2 space-y-1.5 text-sm text-slate-700">
+            <li>Archive AE <span className="font-mono">{archive?.aeTitle ?? 'PACS'}</span>: DICOM listener with routing by called AE title.</li>
+            <li>Next: the PACS console (study browser and network log), the RIS worklist, scanner consoles and the viewer.</li>
+          </ul>
+        </div>
+      </section>
+    </div>
+  );
+}

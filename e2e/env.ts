@@ -1,0 +1,28 @@
+// One place for the e2e server's configuration, shared by playwright.config.ts, global set-up and the tests.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = process.env.E2E_DATA_DIR ?? join(tmpdir(), `pacslab-e2e-${process.env.E2E_RUN_ID ?? 'run'}`);
+const port = Number(process.env.E2E_PORT ?? 3111);
+const dicomPort = Number(process.env.E2E_DICOM_PORT ?? 11212);
+
+export const E2E = {
+  dir,
+  baseURL: `http://127.0.0.1:${port}`,
+  dicomPort,
+  admin: { email: 'admin@e2e.test', password: 'admin password 1' },
+  instructor: { email: 'instructor@e2e.test', password: 'teacher password 1' },
+  serverEnv: {
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DICOM_PORT: String(dicomPort),
+    DICOM_HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    DATABASE_URL: `file:${join(dir, 'pacslab.db')}`,
+    ARCHIVE_DIR: join(dir, 'archive'),
+    // the suite signs in and up more than five times a minute from one address
+    AUTH_SIGNIN_PER_MINUTE: '50',
+  } as Record<string, string>,
+};

@@ -1,0 +1,43 @@
+// Every page a visitor can reach, at laptop and phone widths, kept as screenshots to look at.
+import { expect, test } from '@playwright/test';
+import { shot } from './helpers';
+
+const pages = [
+  { path: '/', name: 'home', heading: 'Learn PACS by running one.' },
+  { path: '/learn', name: 'learn', heading: 'Learn' },
+  { path: '/practice', name: 'practice', heading: 'Practice' },
+  { path: '/sandbox', name: 'sandbox', heading: 'Sandbox' },
+  { path: '/sign-up', name: 'sign-up', heading: 'Create your account' },
+];
+
+for (const p of pages) {
+  test(`${p.path} renders at 1280 and 375 px`, async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const res = await page.goto(p.path);
+    expect(res?.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1, name: p.heading })).toBeVisible();
+    await shot(page, `${p.name}-1280`);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await expect(page.getByRole('heading', { level: 1, name: p.heading })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, 'no horizontal scrolling at 375 px').toBeLessThanOrEqual(0);
+    await shot(page, `${p.name}-375`);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('a practice item gives feedback with a rationale for every option', async ({ page }) => {
+  await page.goto('/practice');
+  await expect(page).toHaveURL(/set=/);
+  const q = page.getByTestId('question');
+  const first = q.getByRole('radio').or(q.getByRole('checkbox')).first();
+  if (await first.count()) await first.click();
+  await q.getByRole('button', { name: 'Check answer' }).click();
+  await expect(q.getByTestId('verdict')).toBeVisible();
+  await expect(q.locator('dd').first()).not.toBeEmpty();
+  await page.getByRole('button', { name: 'Next item' }).click();
+  await expect(page.getByTestId('practice-position')).toHaveText(/Item 2 of/);
+  await shot(page, 'practice-answered');
+});

@@ -1,0 +1,32 @@
+// The public demo sandbox (DESIGN.md): archive PACS and worklist broker RIS served by our listener, the
+// simulated modalities CT1, DX1, MR1, US1 as known calling AEs, and VIEWER1 as the default C-MOVE destination.
+// Idempotent: safe on every start; it never overwrites a node an administrator has edited.
+import type { Db } from '@/prisma/db';
+
+export const DEMO_SLUG = 'demo';
+
+export const DEMO_NODES = [
+  { aeTitle: 'PACS', role: 'archive', local: true, host: '127.0.0.1', port: 11112, description: 'Archive: storage, query/retrieve, storage commitment' },
+  { aeTitle: 'RIS', role: 'worklist', local: true, host: '127.0.0.1', port: 11112, description: 'Worklist broker: modality worklist and MPPS' },
+  { aeTitle: 'CT1', role: 'modality', local: false, host: '127.0.0.1', port: 11120, description: 'Simulated CT scanner' },
+  { aeTitle: 'DX1', role: 'modality', local: false, host: '127.0.0.1', port: 11121, description: 'Simulated digital radiography room' },
+  { aeTitle: 'MR1', role: 'modality', local: false, host: '127.0.0.1', port: 11122, description: 'Simulated MR scanner' },
+  { aeTitle: 'US1', role: 'modality', local: false, host: '127.0.0.1', port: 11123, description: 'Simulated ultrasound unit' },
+  { aeTitle: 'VIEWER1', role: 'workstation', local: false, host: '127.0.0.1', port: 11113, description: 'Review workstation (default C-MOVE destination)' },
+] as const;
+
+export async function seedDemo(db: Db): Promise<{ sandboxId: string; created: string[] }> {
+  const sandbox = await db.sandbox.upsert({
+    where: { slug: DEMO_SLUG },
+    update: {},
+    create: { slug: DEMO_SLUG, name: 'Demo hospital' },
+  });
+  const existing = new Set((await db.dicomNode.findMany({ where: { sandboxId: sandbox.id }, select: { aeTitle: true } })).map((n) => n.aeTitle));
+  const created: string[] = [];
+  for (const node of DEMO_NODES) {
+    if (existing.has(node.aeTitle)) continue;
+    await db.dicomNode.create({ data: { sandboxId: sandbox.id, ...node } });
+    created.push(node.aeTitle);
+  }
+  return { sandboxId: sandbox.id, created };
+}
