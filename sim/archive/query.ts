@@ -420,17 +420,12 @@ function through(from: Entity, target: Entity, where: Where): Where {
   return w;
 }
 
-const FK: Record<Entity, string> = { patient: '', study: 'patientRefId', series: 'studyRefId', instance: 'seriesRefId' };
-/** Past this many parent ids, an IN list stops paying for itself (and nears SQLite's bound-parameter limit). */
-const MAX_IN_LIST = 20_000;
-
 /**
- * The Prisma `where` for the query level's table, or null when nothing can match. Filters on the parent tables
- * are resolved first, top down, into id lists (`patientRefId IN (...)`), which both databases answer from
- * indexes; a relation filter would be a correlated EXISTS tried on every row of the query level instead.
+ * The Prisma `where` for the query level's table. Filters on the parent tables become relation filters, which
+ * Prisma turns into joins that both databases drive from the parents' indexes (e.g. Patient by
+ * (sandboxId, patientNameKey), then Study by patientRefId): checked with `query.bench.ts --explain`.
  */
-async function buildWhere(db: Db, sandboxId: string, q: PreparedFind): Promise<Where | null> {
-  const provider = providerOf(db);
+function buildWhere(sandboxId: string, q: PreparedFind, provider: string): Where {
   const entity = ENTITY_OF[q.level];
   const byEntity = new Map<Entity, Where[]>();
   for (const key of q.keys) {
@@ -439,34 +434,20 @@ async function buildWhere(db: Db, sandboxId: string, q: PreparedFind): Promise<W
     if (!w) continue;
     byEntity.set(key.def.entity, [...(byEntity.get(key.def.entity) ?? []), w]);
   }
-  const parents: Entity[] = [];
-  for (let e = PARENT[entity]; e; e = PARENT[e]) parents.unshift(e);
-  let ids: string[] | undefined;
-  let relational: Where | undefined;
-  for (const e of parents) {
+  const all: Where[] = [{ sandboxId }, ...(byEntity.get(entity) ?? [])];
+  for (let e = PARENT[entity]; e; e = PARENT[e]) {
     const filters = byEntity.get(e);
-    if (!filters && !ids && !relational) continue;
-    const where: Where = { AND: [{ sandboxId }, ...(filters ?? []), ...(ids ? [{ [FK[e]]: { in: ids } }] : []), ...(relational ? [relational] : [])] };
-    const count = await (db[e] as unknown as { count(a: unknown): Promise<number> }).count({ where });
-    if (count === 0) return null; // nothing above matches: no responses
-    if (count > MAX_IN_LIST) {
-      relational = nestUnder(e, where);
-      ids = undefined;
-      continue;
-    }
-    const rows = await (db[e] as unknown as { findMany(a: unknown): Promise<{ id: string }[]> }).findMany({ where, select: { id: true } });
-    ids = rows.map((r) => r.id);
-    relational = undefined;
+    // sandboxId again on the parent: its indexes all lead with it
+    if (filters) all.push(through(entity, e, { AND: [{ sandboxId }, ...filters] }));
   }
-  const own: Where[] = [{ sandboxId }, ...(byEntity.get(entity) ?? [])];
-  if (ids) own.push({ [FK[entity]]: { in: ids } });
-  if (relational) own.push(relational);
-  return { AND: own };
+  return { AND: all };
 }
 
-/** A filter on entity `e`'s table, as a relation filter seen from its child's table. */
-function nestUnder(e: Entity, where: Where): Where {
-  return { [e]: where };
+/** Splits an id list so no statement exceeds the bound-parameter limits (SQLite's is the tightest). */
+function chunks<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -533,7 +514,9 @@ async function loadStats(db: Db, need: Set<Computed>, bundles: Bundle[]): Promis
   const studyPatient = new Map<string, string>();
   if (needPatient) {
     const patientIds = [...new Set(bundles.map((b) => b.patient.id))];
-    const studies = await db.study.findMany({ where: { patientRefId: { in: patientIds } }, select: { id: true, patientRefId: true } });
+    const studies = (
+      await Promise.all(chunks(patientIds).map((ids) => db.study.findMany({ where: { patientRefId: { in: ids } }, select: { id: true, patientRefId: true } })))
+    ).flat();
     for (const s of studies) {
       studyIds.add(s.id);
       studyPatient.set(s.id, s.patientRefId);
@@ -543,17 +526,22 @@ async function loadStats(db: Db, need: Set<Computed>, bundles: Bundle[]): Promis
   }
   if (needStudy) {
     for (const b of bundles) if (b.study) studyIds.add(b.study.id);
-    const series = await db.series.findMany({
-      where: { studyRefId: { in: [...studyIds] } },
-      select: { id: true, studyRefId: true, modality: true },
-    });
+    const series = (
+      await Promise.all(
+        chunks([...studyIds]).map((ids) =>
+          db.series.findMany({ where: { studyRefId: { in: ids } }, select: { id: true, studyRefId: true, modality: true } }),
+        ),
+      )
+    ).flat();
     const perSeries = new Map<string, { count: number; sopClasses: Set<string> }>();
     if (needInstances && series.length) {
-      const groups = await db.instance.groupBy({
-        by: ['seriesRefId', 'sopClassUid'],
-        where: { seriesRefId: { in: series.map((s) => s.id) } },
-        _count: { _all: true },
-      });
+      const groups = (
+        await Promise.all(
+          chunks(series.map((s) => s.id)).map((ids) =>
+            db.instance.groupBy({ by: ['seriesRefId', 'sopClassUid'], where: { seriesRefId: { in: ids } }, _count: { _all: true } }),
+          ),
+        )
+      ).flat();
       for (const g of groups) {
         const e = perSeries.get(g.seriesRefId) ?? { count: 0, sopClasses: new Set<string>() };
         e.count += g._count._all;
@@ -584,7 +572,11 @@ async function loadStats(db: Db, need: Set<Computed>, bundles: Bundle[]): Promis
   if (need.has('seriesInstances')) {
     const seriesIds = [...new Set(bundles.map((b) => b.series?.id).filter((x): x is string => !!x))];
     if (seriesIds.length) {
-      const groups = await db.instance.groupBy({ by: ['seriesRefId'], where: { seriesRefId: { in: seriesIds } }, _count: { _all: true } });
+      const groups = (
+        await Promise.all(
+          chunks(seriesIds).map((ids) => db.instance.groupBy({ by: ['seriesRefId'], where: { seriesRefId: { in: ids } }, _count: { _all: true } })),
+        )
+      ).flat();
       for (const id of seriesIds) stats.series.set(id, 0);
       for (const g of groups) stats.series.set(g.seriesRefId, g._count._all);
     }
@@ -688,8 +680,7 @@ function computedNeeded(q: PreparedFind): Set<Computed> {
  * pending response and may stop early (C-CANCEL) by breaking out of the loop.
  */
 export async function* runFind(db: Db, sandboxId: string, q: PreparedFind, options: FindOptions = {}): AsyncGenerator<ResponseDataset> {
-  const where = await buildWhere(db, sandboxId, q);
-  if (!where) return;
+  const where = buildWhere(sandboxId, q, providerOf(db));
   const entity = ENTITY_OF[q.level];
   const model = db[entity] as unknown as { findMany(a: unknown): Promise<Record<string, unknown>[]> };
   const pageSize = options.pageSize ?? 500;
