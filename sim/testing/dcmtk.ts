@@ -2,6 +2,7 @@
 // waits on Nagle's algorithm over loopback: ~17 img/s instead of ~700). Fails with a clear message when the
 // tool is not installed (the project's test command installs dcmtk).
 import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 
 export interface ToolResult {
   code: number | null;
@@ -50,3 +51,44 @@ export function spawnDcmtk(tool: string, args: readonly string[], opts: { env?: 
 }
 
 export const PYDICOM_TEST_FILES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+
+/**
+ * A reference DCMTK storescp in bit-preserving mode (+B: writes the data set exactly as received): what a
+ * sender really put on the wire, to compare our stored bytes with.
+ */
+export async function startReferenceStorescp(dir: string, aeTitle = 'REFERENCE') {
+  const { createServer } = net;
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const child = spawnDcmtk('storescp', ['+B', '-aet', aeTitle, '-od', dir, '-uf', '+xa', String(port)]);
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  // wait until it listens
+  for (let i = 0; i < 50; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const { connect } = net;
+      const c = connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null) throw new Error(`storescp exited: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    aeTitle,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}

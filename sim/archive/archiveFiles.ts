@@ -1,0 +1,187 @@
+// The archive's file store: durable, atomic writes under ARCHIVE_DIR at paths made only of validated UIDs.
+// A file is written to ARCHIVE_DIR/.incoming (same filesystem), fdatasync'd, then linked (keep-first) or renamed
+// (replace) to its final name and the directory fsync'd, so a crash leaves either the whole file or none; the
+// .incoming folder is swept on start. Nothing outside this module touches archive paths.
+import { constants as fsConstants } from 'node:fs';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { dirname, join, sep } from 'node:path';
+import { parseUid } from '../dicom/uid';
+
+export const INCOMING_DIR = '.incoming';
+
+/** ARCHIVE_DIR from the environment, default data/archive (DESIGN.md). */
+export function archiveDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ARCHIVE_DIR?.trim() || 'data/archive';
+}
+
+export interface InstancePathParts {
+  sandboxId: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+}
+
+/** `{sandboxId}/{study}/{series}/{sop}.dcm`: every part checked again here, so no caller can smuggle a path in. */
+export function instancePath(p: InstancePathParts): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(p.sandboxId)) throw new Error(`invalid sandbox id for a path: ${JSON.stringify(p.sandboxId)}`);
+  const parts = [p.studyInstanceUid, p.seriesInstanceUid, p.sopInstanceUid].map((u) => {
+    const r = parseUid(u);
+    if (!r.ok || r.uid !== u) throw new Error(`refusing to build a path from an invalid UID ${JSON.stringify(u)}`);
+    return u;
+  });
+  return [p.sandboxId, parts[0], parts[1], `${parts[2]}.dcm`].join('/');
+}
+
+export type WriteOutcome = 'stored' | 'replaced' | 'exists';
+
+/** How many directory handles stay open for fsync (the series folder of each busy association). */
+const DIR_HANDLES = 64;
+
+export class ArchiveFiles {
+  private dirs = new Set<string>();
+  private dirHandles = new Map<string, Promise<FileHandle>>();
+
+  constructor(readonly root: string) {}
+
+  /** Creates the folders and removes whatever a crash left half-written in .incoming. */
+  async init(): Promise<{ swept: number }> {
+    const incoming = join(this.root, INCOMING_DIR);
+    await mkdir(incoming, { recursive: true });
+    let swept = 0;
+    for (const name of await readdir(incoming)) {
+      await rm(join(incoming, name), { force: true, recursive: true });
+      swept++;
+    }
+    await this.fsyncDir(incoming);
+    return { swept };
+  }
+
+  absolute(rel: string): string {
+    return join(this.root, ...rel.split('/'));
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    try {
+      return (await stat(this.absolute(rel))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Writes `parts` as the file `rel`, durably. `overwrite: false` never replaces an existing file (returns
+   * 'exists' and leaves it alone); `overwrite: true` replaces it atomically.
+   */
+  async write(rel: string, parts: readonly Buffer[], overwrite: boolean): Promise<{ outcome: WriteOutcome; size: number }> {
+    const finalPath = this.absolute(rel);
+    const tmp = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
+    let size = 0;
+    const fh = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+    try {
+      for (const p of parts) size += p.length;
+      let written = 0;
+      let pending = [...parts];
+      while (pending.length) {
+        const { bytesWritten } = await fh.writev(pending);
+        written += bytesWritten;
+        if (written >= size) break;
+        // a short write: drop what went out and continue with the rest
+        let skip = bytesWritten;
+        const rest: Buffer[] = [];
+        for (const b of pending) {
+          if (skip >= b.length) skip -= b.length;
+          else {
+            rest.push(skip ? b.subarray(skip) : b);
+            skip = 0;
+          }
+        }
+        pending = rest;
+      }
+      await fh.datasync();
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await fh.close();
+    try {
+      const dir = dirname(finalPath);
+      await this.ensureDir(dir);
+      let outcome: WriteOutcome = 'stored';
+      if (overwrite) {
+        const existed = await stat(finalPath).then(() => true, () => false);
+        await rename(tmp, finalPath);
+        outcome = existed ? 'replaced' : 'stored';
+      } else {
+        try {
+          await link(tmp, finalPath);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+          outcome = 'exists';
+        }
+        await unlink(tmp);
+      }
+      if (outcome !== 'exists') await this.fsyncDir(dir);
+      return { outcome, size };
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async remove(rel: string): Promise<void> {
+    const abs = this.absolute(rel);
+    await unlink(abs).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+    await this.fsyncDir(dirname(abs));
+  }
+
+  /** mkdir -p, fsyncing each parent of a folder it creates so the new entries survive a crash. */
+  private async ensureDir(dir: string) {
+    if (this.dirs.has(dir)) return;
+    const first = await mkdir(dir, { recursive: true });
+    if (first) {
+      // fsync from the deepest new folder up to the parent of the first one created
+      let d = dir;
+      const stop = dirname(first);
+      for (;;) {
+        await this.fsyncDir(dirname(d));
+        d = dirname(d);
+        if (d === stop || !d.startsWith(this.root + sep)) break;
+      }
+    }
+    this.dirs.add(dir);
+    if (this.dirs.size > 10_000) this.dirs.clear();
+  }
+
+  private async fsyncDir(dir: string) {
+    let h = this.dirHandles.get(dir);
+    if (!h) {
+      h = open(dir, fsConstants.O_RDONLY);
+      this.dirHandles.set(dir, h);
+      if (this.dirHandles.size > DIR_HANDLES) {
+        const [oldest, oh] = this.dirHandles.entries().next().value as [string, Promise<FileHandle>];
+        this.dirHandles.delete(oldest);
+        void oh.then((x) => x.close()).catch(() => undefined);
+      }
+    } else {
+      // most recently used last
+      this.dirHandles.delete(dir);
+      this.dirHandles.set(dir, h);
+    }
+    try {
+      await (await h).sync();
+    } catch (e) {
+      this.dirHandles.delete(dir);
+      throw e;
+    }
+  }
+
+  async close() {
+    const hs = [...this.dirHandles.values()];
+    this.dirHandles.clear();
+    await Promise.all(hs.map((h) => h.then((x) => x.close()).catch(() => undefined)));
+  }
+}

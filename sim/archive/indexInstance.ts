@@ -1,0 +1,124 @@
+// The archive index: Patient → Study → Series → Instance rows (PS3.4 C.6.1.1), upserted from the few header
+// attributes read on ingest. One mapping function per level turns DICOM keywords into our camelCase fields.
+// Rows above the instance are cached per association, so a series of 300 images costs one instance insert each.
+import type { Db } from '../../prisma/db';
+import type { DatasetHeader } from '../dicom/datasetHeader';
+
+export interface IndexCache {
+  patients: Map<string, string>;
+  studies: Map<string, string>;
+  series: Map<string, string>;
+}
+
+export function newIndexCache(): IndexCache {
+  return { patients: new Map(), studies: new Map(), series: new Map() };
+}
+
+function int(v: string | undefined): number | null {
+  if (v === undefined || v.trim() === '') return null;
+  const n = Number.parseInt(v.trim(), 10);
+  return Number.isFinite(n) && Math.abs(n) <= 2_147_483_647 ? n : null;
+}
+
+export function patientFields(h: DatasetHeader) {
+  const patientName = h.PatientName ?? '';
+  return {
+    patientId: h.PatientID ?? '',
+    issuer: h.IssuerOfPatientID ?? '',
+    patientName,
+    patientNameKey: patientName.toUpperCase(),
+    birthDate: h.PatientBirthDate ?? '',
+    sex: h.PatientSex ?? '',
+  };
+}
+
+export function studyFields(h: DatasetHeader) {
+  return {
+    studyInstanceUid: h.StudyInstanceUID!,
+    studyDate: h.StudyDate ?? '',
+    studyTime: h.StudyTime ?? '',
+    accessionNumber: h.AccessionNumber ?? '',
+    studyId: h.StudyID ?? '',
+    studyDescription: h.StudyDescription ?? '',
+    referringPhysicianName: h.ReferringPhysicianName ?? '',
+  };
+}
+
+export function seriesFields(h: DatasetHeader) {
+  return {
+    seriesInstanceUid: h.SeriesInstanceUID!,
+    modality: h.Modality ?? '',
+    seriesNumber: int(h.SeriesNumber),
+    seriesDescription: h.SeriesDescription ?? '',
+    bodyPartExamined: h.BodyPartExamined ?? '',
+    stationName: h.StationName ?? '',
+  };
+}
+
+export function instanceFields(h: DatasetHeader) {
+  return {
+    sopInstanceUid: h.SOPInstanceUID!,
+    sopClassUid: h.SOPClassUID!,
+    instanceNumber: int(h.InstanceNumber),
+    rows: int(h.Rows),
+    columns: int(h.Columns),
+    numberOfFrames: int(h.NumberOfFrames),
+  };
+}
+
+function isUniqueViolation(e: unknown) {
+  return (e as { code?: string })?.code === 'P2002';
+}
+
+/** Runs an upsert; a concurrent insert of the same key (unique violation) is answered by reading the row. */
+async function upsertId(run: () => Promise<{ id: string }>, find: () => Promise<{ id: string } | null>): Promise<string> {
+  try {
+    return (await run()).id;
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const row = await find();
+    if (!row) throw e;
+    return row.id;
+  }
+}
+
+/** The Series row id for this header (creating Patient, Study and Series as needed). */
+export async function ensureSeries(db: Db, cache: IndexCache, sandboxId: string, h: DatasetHeader): Promise<string> {
+  const seriesKey = h.SeriesInstanceUID!;
+  const cached = cache.series.get(seriesKey);
+  if (cached) return cached;
+
+  const p = patientFields(h);
+  const patientKey = `${p.patientId}\\${p.issuer}`;
+  let patientRefId = cache.patients.get(patientKey);
+  if (!patientRefId) {
+    const where = { sandboxId_patientId_issuer: { sandboxId, patientId: p.patientId, issuer: p.issuer } };
+    patientRefId = await upsertId(
+      () => db.patient.upsert({ where, update: {}, create: { sandboxId, ...p }, select: { id: true } }),
+      () => db.patient.findUnique({ where, select: { id: true } }),
+    );
+    cache.patients.set(patientKey, patientRefId);
+  }
+
+  const s = studyFields(h);
+  let studyRefId = cache.studies.get(s.studyInstanceUid);
+  if (!studyRefId) {
+    const where = { sandboxId_studyInstanceUid: { sandboxId, studyInstanceUid: s.studyInstanceUid } };
+    studyRefId = await upsertId(
+      () => db.study.upsert({ where, update: {}, create: { sandboxId, patientRefId: patientRefId!, ...s }, select: { id: true } }),
+      () => db.study.findUnique({ where, select: { id: true } }),
+    );
+    cache.studies.set(s.studyInstanceUid, studyRefId);
+  }
+
+  const se = seriesFields(h);
+  const where = { sandboxId_seriesInstanceUid: { sandboxId, seriesInstanceUid: se.seriesInstanceUid } };
+  const seriesId = await upsertId(
+    () => db.series.upsert({ where, update: {}, create: { sandboxId, studyRefId: studyRefId!, ...se }, select: { id: true } }),
+    () => db.series.findUnique({ where, select: { id: true } }),
+  );
+  cache.series.set(seriesKey, seriesId);
+  return seriesId;
+}
+
+export { isUniqueViolation };

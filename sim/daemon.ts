@@ -1,0 +1,50 @@
+// The DICOM services as their own process: `npx tsx sim/daemon.ts` (npm run sim). Migrates the database,
+// ensures the demo sandbox exists, starts the listener, and shuts down cleanly on SIGTERM/SIGINT.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createDb, databaseUrl } from '../prisma/db';
+import { applyMigrations } from '../prisma/migrate';
+import { archiveDirFromEnv } from './archive/archiveFiles';
+import { duplicatePolicyFromEnv } from './archive/storageService';
+import { seedDemo } from './seed';
+import { startDicomServices } from './startDicomServices';
+
+export { startDicomServices } from './startDicomServices';
+
+export async function main() {
+  const url = databaseUrl();
+  await applyMigrations(url);
+  const db = createDb(url);
+  await seedDemo(db);
+  const host = process.env.DICOM_HOST?.trim() || '127.0.0.1';
+  const port = Number(process.env.DICOM_PORT ?? 11112);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`DICOM_PORT must be a port number, not "${process.env.DICOM_PORT}"`);
+  const services = await startDicomServices({
+    db,
+    host,
+    port,
+    archiveDir: resolve(archiveDirFromEnv()),
+    duplicatePolicy: duplicatePolicyFromEnv(),
+    databaseUrl: url,
+  });
+  const local = await db.dicomNode.findMany({ where: { local: true }, select: { aeTitle: true }, orderBy: { createdAt: 'asc' } });
+  console.log(`DICOM listener on ${host}:${services.port} (AE ${local.map((n) => n.aeTitle).join(', ')})`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing the DICOM listener`);
+    await services.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,74 @@
+// Starts the DICOM services of every sandbox on one listener: used by the daemon (sim/daemon.ts), by the web
+// server in-process, and by tests (port 0 picks a free port).
+import { providerOf, databaseUrl, type Db } from '../prisma/db';
+import { ArchiveFiles } from './archive/archiveFiles';
+import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
+import { createStorageCommitmentService } from './archive/storageCommitment';
+import { startDimseServer } from './dimse/dimseServer';
+import type { DimseService, ServicesByRole } from './dimse/types';
+
+export interface DicomServicesOptions {
+  db: Db;
+  host?: string;
+  port?: number;
+  archiveDir: string;
+  duplicatePolicy?: DuplicatePolicy;
+  /** extra services per node role (query/retrieve, worklist, MPPS plug in here) */
+  extraServices?: ServicesByRole;
+  idleTimeoutMs?: number;
+  artimTimeoutMs?: number;
+  maxPduReceive?: number;
+  /** the database URL, to tune SQLite; defaults to DATABASE_URL */
+  databaseUrl?: string;
+}
+
+export interface DicomServices {
+  port: number;
+  host: string;
+  files: ArchiveFiles;
+  close(): Promise<void>;
+}
+
+/** SQLite: WAL lets the network log and web reads run beside ingest; FULL keeps each commit durable. */
+async function tuneSqlite(db: Db) {
+  await db.$queryRawUnsafe('PRAGMA journal_mode=WAL');
+  await db.$queryRawUnsafe('PRAGMA synchronous=FULL');
+}
+
+function providerOfDb(db: Db, url: string | undefined) {
+  const p = (db as unknown as { _activeProvider?: string })._activeProvider;
+  if (p === 'sqlite' || p === 'postgresql') return p;
+  return providerOf(url ?? databaseUrl());
+}
+
+export async function startDicomServices(opts: DicomServicesOptions): Promise<DicomServices> {
+  if (providerOfDb(opts.db, opts.databaseUrl) === 'sqlite') await tuneSqlite(opts.db);
+  const files = new ArchiveFiles(opts.archiveDir);
+  await files.init();
+  const verification = createVerificationService();
+  const archive: DimseService[] = [
+    verification,
+    createStorageService({ db: opts.db, files, duplicatePolicy: opts.duplicatePolicy }),
+    createStorageCommitmentService({ db: opts.db, files }),
+  ];
+  const services: ServicesByRole = { archive, worklist: [verification] };
+  for (const [role, extra] of Object.entries(opts.extraServices ?? {})) services[role] = [...(services[role] ?? []), ...extra];
+  const server = await startDimseServer({
+    db: opts.db,
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 11112,
+    services,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    artimTimeoutMs: opts.artimTimeoutMs,
+    maxPduReceive: opts.maxPduReceive,
+  });
+  return {
+    port: server.port,
+    host: server.host,
+    files,
+    async close() {
+      await server.close();
+      await files.close();
+    },
+  };
+}
