@@ -105,6 +105,19 @@ user
     if (!users.length) console.log('no accounts yet: npx pacslab user add --role admin --email you@example.org');
   });
 
+// `pacslab --help` lists every command, including the sub-commands of each group
+program.addHelpText('after', () => {
+  const lines: string[] = [];
+  const walk = (cmd: Command, prefix: string) => {
+    for (const sub of cmd.commands) {
+      if (sub.commands.length) walk(sub, `${prefix}${sub.name()} `);
+      else lines.push(`  pacslab ${`${prefix}${sub.name()} ${sub.usage().replace('[options]', '').trim()}`.padEnd(34)} ${sub.description()}`);
+    }
+  };
+  walk(program, '');
+  return `\nEvery command (add --help to any of them for its options):\n${lines.join('\n')}\n`;
+});
+
 program.hook('postAction', async () => {
   await getDb().$disconnect();
 });
