@@ -72,5 +72,5 @@ export async function start({ build }: { build: boolean }) {
   run('web server', [nextBin, 'start', '-p', String(e.PORT), '-H', e.HOST]);
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
-  console.log(`[start] web site on ${e.PUBLIC_URL}, DICOM on ${e.DICOM_HOST}:${e.DICOM_PORT} (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s before the servers' own start-up)`);
+  console.log(`[start] starting the web site on ${e.PUBLIC_URL} and DICOM services on ${e.DICOM_HOST}:${e.DICOM_PORT} (database and build took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
