@@ -3,7 +3,6 @@
 import { providerOf, databaseUrl, type Db } from '../prisma/db';
 import { ArchiveFiles } from './archive/archiveFiles';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
-import { createStorageCommitmentService } from './archive/storageCommitment';
 import { startDimseServer } from './dimse/dimseServer';
 import type { DimseService, ServicesByRole } from './dimse/types';
 
@@ -49,7 +48,8 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
   const archive: DimseService[] = [
     verification,
     createStorageService({ db: opts.db, files, duplicatePolicy: opts.duplicatePolicy }),
-    createStorageCommitmentService({ db: opts.db, files }),
+    // Storage Commitment Push Model (1.2.840.10008.1.20.1) is not implemented yet: not offered, so its
+    // presentation context is answered "abstract syntax not supported" rather than accepted and failed.
   ];
   const services: ServicesByRole = { archive, worklist: [verification] };
   for (const [role, extra] of Object.entries(opts.extraServices ?? {})) services[role] = [...(services[role] ?? []), ...extra];
