@@ -1,7 +1,7 @@
 // better-auth configured as the site uses it, over a real database, driven through its HTTP handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/prisma/testing';
-import { createAuth, type Auth } from './auth';
+import { carryOverGuestProgress, createAuth, type Auth } from './auth';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 
@@ -87,6 +87,8 @@ describe('accounts', () => {
     const guestUser = await t.db.user.findFirstOrThrow({ where: { isAnonymous: true } });
     await t.db.lessonProgress.create({ data: { userId: guestUser.id, lessonSlug: 'what-is-a-pacs' } });
     await t.db.quizAttempt.create({ data: { userId: guestUser.id, mode: 'practice', responses: { create: { questionId: 'pacs-001', answer: '["a"]', correct: true } } } });
+    const due = new Date('2027-01-01T00:00:00Z');
+    await t.db.reviewCard.create({ data: { userId: guestUser.id, questionId: 'pacs-002', due, flagged: true } });
 
     const res = await post('/sign-up/email', { email: 'gus@school.edu', password: 'long enough pass', name: 'Gus' }, { ip: '10.0.0.5', cookie });
     expect(res.status).toBe(200);
@@ -94,5 +96,27 @@ describe('accounts', () => {
     expect(gus.lessonProgress.map((p) => p.lessonSlug)).toEqual(['what-is-a-pacs']);
     expect(gus.quizAttempts[0].responses[0].questionId).toBe('pacs-001');
     expect(await t.db.user.findUnique({ where: { id: guestUser.id } })).toBeNull();
+    const cards = await t.db.reviewCard.findMany({ where: { userId: gus.id } });
+    expect(cards.map((c) => [c.questionId, c.flagged])).toEqual([['pacs-002', true]]);
+  });
+
+  it('merges a guest into an account that already has progress: same set, same review card', async () => {
+    const due = new Date('2027-01-01T00:00:00Z');
+    const mk = (id: string) => t.db.user.create({ data: { id, name: id, email: `${id}@school.edu`, isAnonymous: id.startsWith('guest') } });
+    const [guest, owner] = [await mk('guest-m'), await mk('owner-m')];
+    for (const u of [guest, owner]) {
+      await t.db.lessonProgress.create({ data: { userId: u.id, lessonSlug: 'what-is-a-pacs' } });
+      await t.db.quizAttempt.create({ data: { userId: u.id, mode: 'practice', setKey: 'set:abc', responses: { create: { questionId: 'pacs-001', answer: '["a"]', correct: u === guest } } } });
+      await t.db.reviewCard.create({ data: { userId: u.id, questionId: 'pacs-003', due, flagged: u === guest, reps: u === owner ? 4 : 1 } });
+    }
+    await t.db.reviewCard.create({ data: { userId: guest.id, questionId: 'pacs-004', due } });
+    await carryOverGuestProgress(t.db, guest.id, owner.id);
+    const attempts = await t.db.quizAttempt.findMany({ where: { userId: owner.id }, include: { responses: true } });
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0].responses).toHaveLength(2);
+    const cards = await t.db.reviewCard.findMany({ where: { userId: owner.id }, orderBy: { questionId: 'asc' } });
+    expect(cards.map((c) => [c.questionId, c.reps, c.flagged])).toEqual([['pacs-003', 4, true], ['pacs-004', 0, false]]);
+    expect(await t.db.lessonProgress.count({ where: { userId: owner.id } })).toBe(1);
+    expect(await t.db.reviewCard.count({ where: { userId: guest.id } })).toBe(0);
   });
 });

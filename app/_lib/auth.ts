@@ -19,7 +19,24 @@ export async function carryOverGuestProgress(db: Db, fromUserId: string, toUserI
     const have = new Set(done.map((d) => d.lessonSlug));
     await tx.lessonProgress.deleteMany({ where: { userId: fromUserId, lessonSlug: { in: [...have] } } });
     await tx.lessonProgress.updateMany({ where: { userId: fromUserId }, data: { userId: toUserId } });
+    // attempts keyed by set (a practice set, a lesson's checks, a day's review) that both have: answers merge
+    const theirs = await tx.quizAttempt.findMany({ where: { userId: toUserId, setKey: { not: null } }, select: { id: true, mode: true, setKey: true } });
+    const byKey = new Map(theirs.map((a) => [`${a.mode}\u0000${a.setKey}`, a.id]));
+    const clashing = await tx.quizAttempt.findMany({ where: { userId: fromUserId, setKey: { in: theirs.map((a) => a.setKey!) } }, select: { id: true, mode: true, setKey: true } });
+    for (const a of clashing) {
+      const into = byKey.get(`${a.mode}\u0000${a.setKey}`);
+      if (!into) continue;
+      await tx.response.updateMany({ where: { attemptId: a.id }, data: { attemptId: into } });
+      await tx.quizAttempt.delete({ where: { id: a.id } });
+    }
     await tx.quizAttempt.updateMany({ where: { userId: fromUserId }, data: { userId: toUserId } });
+    // spaced review: the account's own card wins for an item both have (a guest's flag is kept on it)
+    const cards = await tx.reviewCard.findMany({ where: { userId: toUserId }, select: { questionId: true } });
+    const both = cards.map((c) => c.questionId);
+    const flaggedByGuest = await tx.reviewCard.findMany({ where: { userId: fromUserId, questionId: { in: both }, flagged: true }, select: { questionId: true } });
+    if (flaggedByGuest.length) await tx.reviewCard.updateMany({ where: { userId: toUserId, questionId: { in: flaggedByGuest.map((c) => c.questionId) } }, data: { flagged: true } });
+    await tx.reviewCard.deleteMany({ where: { userId: fromUserId, questionId: { in: both } } });
+    await tx.reviewCard.updateMany({ where: { userId: fromUserId }, data: { userId: toUserId } });
   });
 }
 
