@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { Activity, Server } from 'lucide-react';
 import { getDb } from '@/prisma/db';
 import { checkDicom } from '@/app/_lib/health';
@@ -66,10 +67,11 @@ TCP_NODELAY=1 echoscu -v -aet CT1 -aec ${archive?.aeTitle ?? 'PACS'} ${DICOM_HOS
 TCP_NODELAY=1 storescu -v -aet CT1 -aec ${archive?.aeTitle ?? 'PACS'} ${DICOM_HOST} ${DICOM_PORT} image.dcm`}</code></pre>
         </div>
         <div className="card min-w-0 p-5">
-          <h2 className="text-base font-semibold">What is here, and what is coming</h2>
-          <ul className="mt-2 space-y-1.5 text-sm text-slate-700">
-            <li>Archive AE <span className="font-mono">{archive?.aeTitle ?? 'PACS'}</span>: DICOM listener with routing by called AE title.</li>
-            <li>Next: the PACS console (study browser and network log), the RIS worklist, scanner consoles and the viewer.</li>
+          <h2 className="text-base font-semibold">Consoles</h2>
+          <ul className="mt-2 space-y-2 text-sm">
+            <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/pacs">PACS console</Link>: the study browser, with counts, sizes, transfer syntaxes and study status.</li>
+            <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/pacs/network-log">Network log</Link>: every association and DIMSE request with its status. Start here when a send fails.</li>
+            <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/pacs/nodes">DICOM nodes</Link>: the AE titles, hosts and ports the archive knows.</li>
           </ul>
         </div>
       </section>

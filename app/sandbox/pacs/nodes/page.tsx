@@ -1,0 +1,68 @@
+import type { Metadata } from 'next';
+import { Lock } from 'lucide-react';
+import { getDb } from '@/prisma/db';
+import { env } from '@/app/_lib/env';
+import { hasRole } from '@/app/_lib/roles';
+import { getViewer } from '@/app/_lib/session';
+import { demoSandbox } from '../../_lib/pacs';
+import { DeleteNode, NodeForm } from './NodeForms';
+
+export const metadata: Metadata = { title: 'DICOM nodes' };
+export const dynamic = 'force-dynamic';
+
+export default async function NodesPage() {
+  const [sandbox, viewer] = await Promise.all([demoSandbox(), getViewer()]);
+  const nodes = sandbox ? await getDb().dicomNode.findMany({ where: { sandboxId: sandbox.id }, orderBy: [{ local: 'desc' }, { aeTitle: 'asc' }] }) : [];
+  const canEdit = Boolean(viewer && !viewer.isGuest && hasRole(viewer.role, 'instructor'));
+  const { DICOM_HOST, DICOM_PORT } = env();
+  const local = nodes.filter((n) => n.local);
+  const remote = nodes.filter((n) => !n.local);
+  return (
+    <div className="space-y-5">
+      <p className="text-sm text-slate-600">
+        The archive accepts associations only from the calling AE titles listed here, and sends C-MOVE results only to these
+        addresses, as a hospital PACS does. A device that is not listed is rejected with “calling AE title not recognized”.
+      </p>
+      <section className="card overflow-x-auto">
+        <h2 className="px-4 pt-4 font-semibold">Served by this PACS Lab</h2>
+        <table className="table-dense mt-2">
+          <thead><tr><th>AE title</th><th>Role</th><th>Host</th><th>Port</th><th>Description</th></tr></thead>
+          <tbody>
+            {local.map((n) => (
+              <tr key={n.id}><td className="font-mono font-medium">{n.aeTitle}</td><td>{n.role}</td><td className="font-mono">{DICOM_HOST}</td><td className="font-mono">{DICOM_PORT}</td><td className="text-slate-600">{n.description}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card p-4" data-testid="remote-nodes">
+        <h2 className="font-semibold">Known peers</h2>
+        {canEdit ? (
+          <div className="mt-3 space-y-2">
+            <div className="hidden grid-cols-[9rem_9rem_1fr_6rem_1fr_auto] gap-2 text-xs font-semibold uppercase tracking-wide text-slate-500 sm:grid">
+              <span>AE title</span><span>Role</span><span>Host</span><span>Port</span><span>Description</span><span />
+            </div>
+            {remote.map((n) => (
+              <div key={n.id} className="flex items-start gap-1" data-ae={n.aeTitle}>
+                <div className="flex-1"><NodeForm node={n} /></div>
+                <DeleteNode node={n} />
+              </div>
+            ))}
+            <div className="border-t border-slate-100 pt-3"><NodeForm /></div>
+          </div>
+        ) : (
+          <>
+            <p className="mt-1 flex items-center gap-1.5 text-sm text-slate-500"><Lock className="h-4 w-4" aria-hidden /> Instructors and administrators can edit the demo&apos;s nodes.</p>
+            <table className="table-dense mt-3">
+              <thead><tr><th>AE title</th><th>Role</th><th>Host</th><th>Port</th><th>Description</th></tr></thead>
+              <tbody>
+                {remote.map((n) => (
+                  <tr key={n.id}><td className="font-mono font-medium">{n.aeTitle}</td><td>{n.role}</td><td className="font-mono">{n.host}</td><td className="font-mono">{n.port}</td><td className="text-slate-600">{n.description}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
