@@ -7,6 +7,7 @@ import { DatasetParseError, parseDatasetHeader, type DatasetHeader } from '../di
 import { buildPart10Header } from '../dicom/part10';
 import { STORAGE_SOP_CLASSES, VERIFICATION_SOP_CLASS, isStorageSopClass, sopClassName } from '../dicom/sopClasses';
 import { Status } from '../dicom/status';
+import { traceMark as mark } from '../dimse/ingestTrace';
 import { TRANSFER_SYNTAXES, UNCOMPRESSED_TRANSFER_SYNTAXES } from '../dicom/transferSyntaxes';
 import { parseUid } from '../dicom/uid';
 import type { AssociationInfo, DimseResult, DimseService, StoreRequest } from '../dimse/types';
@@ -121,6 +122,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       sourceAeTitle: a.callingAe,
     });
     const size = BigInt(header.length + dataset.length);
+    mark('2 read the header');
     const state = stateOf(a);
 
     const [existing, quota] = await Promise.all([
@@ -130,6 +132,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       }),
       quotaOf(db, a, state),
     ]);
+    mark('3 duplicate lookup');
     if (existing && policy === 'keep-first' && (await files.exists(existing.filePath))) {
       return { status: Status.Success, logDetail: 'already stored: kept the first copy (DUPLICATE_POLICY=keep-first)' };
     }
@@ -151,6 +154,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       await files.write(rel, [header, dataset], true);
     }
 
+    mark('4 file: write, fdatasync, link, dir fsync');
     const data = {
       ...instanceFields(h),
       transferSyntaxUid: r.transferSyntaxUid,
@@ -179,6 +183,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
         // else: a concurrent association indexed the same instance first: it is stored, once
       }
     }
+    mark('5 index row');
     quota.used += growth;
     return { status: Status.Success, logDetail: existing ? 'replaced the stored copy (DUPLICATE_POLICY=replace)' : undefined };
   }

@@ -13,6 +13,9 @@ import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../dicom/
 import { describeStatus, Status } from '../dicom/status';
 import { negotiateContexts, type ContextDecision } from './contextPolicy';
 import { AssociationLogWriter, NetworkLog } from './networkLog';
+import { decodeCommandSet, encodeCommandSet } from './commandSet';
+import { PduError, PduReader, PduType, readPdvs, type Pdv } from './pduReader';
+import { traceMark as mark } from './ingestTrace';
 import type {
   AssociationInfo,
   DatasetRequest,
@@ -230,6 +233,140 @@ class Connection extends Scp {
       const detail = this.endDetail || (this.outcome === 'accepted' ? 'connection closed without A-RELEASE' : '');
       void this.logWriter.close({ outcome, ...this.byteCounts(), detail });
     }
+  }
+
+  // ---- receiving: our PDU reader instead of dcmjs-dimse's (see pduReader.ts) -----------------------------
+
+  /**
+   * Replaces dcmjs-dimse's socket wiring (called from its constructor, before our fields exist). Same events
+   * and timeouts as the original; PDUs are framed by PduReader, which also enforces the PDU size limits, and
+   * P-DATA-TF PDVs are handed to dcmjs-dimse's DIMSE assembly as views, never copied.
+   */
+  _wrapSocket() {
+    const self = this as unknown as DimseInternals;
+    const socket = this.socket;
+    socket.setTimeout(self.connectTimeout);
+    let reader: PduReader | undefined;
+    const fail = (e: Error) => {
+      self._reset();
+      (this as unknown as EventEmitter).emit('networkError', e);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      self.statistics.addBytesReceived(chunk.length);
+      reader ??= new PduReader({ maxPDataLength: this.shared.maxPduReceive, maxControlLength: MAX_CONTROL_PDU }, (type, pdu) => this.receivePdu(type, pdu));
+      try {
+        reader.push(chunk);
+      } catch (e) {
+        // A-ABORT, service-provider, invalid-PDU-parameter-value (PS3.8 9.3.8)
+        if (this.association) this.sendAbort(constants.AbortSource.ServiceProvider, constants.AbortReason.InvalidPduParameter);
+        fail(e as Error);
+      }
+    });
+    socket.on('error', (e: Error) => fail(new Error(`connection error: ${e.message}`)));
+    socket.on('timeout', () => fail(new Error('connection timeout')));
+    socket.on('close', () => {
+      self._reset();
+      (this as unknown as EventEmitter).emit('close');
+    });
+    self.timeoutIntervalId = setInterval(() => {
+      const now = Date.now();
+      let why: string | undefined;
+      if (self.connected && !self.lastPduTime && now - self.connectedTime! >= self.associationTimeout) why = `no A-ASSOCIATE-RQ within ${self.associationTimeout} ms (ARTIM)`;
+      else if (self.connected && self.lastPduTime && now - self.lastPduTime >= self.pduTimeout) why = `no PDU for ${self.pduTimeout} ms (idle timeout)`;
+      if (why) {
+        if (this.association) this.sendAbort();
+        fail(new Error(why));
+      }
+    }, 1000);
+  }
+
+  private receivePdu(type: number, pdu: Buffer) {
+    const self = this as unknown as DimseInternals;
+    if (!self.dimse) mark('0 wait for the next request');
+    self.lastPduTime = Date.now();
+    if (type !== PduType.PDataTf) {
+      void self._processPdu(pdu);
+      return;
+    }
+    try {
+      for (const pdv of readPdvs(pdu)) this.receivePdv(pdv);
+    } catch (e) {
+      this.sendAbort(constants.AbortSource.ServiceProvider, constants.AbortReason.UnexpectedPdu);
+      (this as unknown as EventEmitter).emit('networkError', e as Error);
+    }
+  }
+
+  /** fragments of the command set, or of a data set other than C-STORE's, being received */
+  private fragments: Buffer[] = [];
+
+  /**
+   * DIMSE message assembly (PS3.7 9.3.1, PS3.8 E.2), in place of dcmjs-dimse's _processPDataTf: a command set is
+   * decoded by our command codec, a C-STORE data set goes straight to its raw collector, any other data set is
+   * decoded by dcmjs as before. The resulting request objects are dcmjs-dimse's own, dispatched by its
+   * _performDimse, so everything downstream is unchanged.
+   */
+  private receivePdv(pdv: Pdv) {
+    const self = this as unknown as DimseInternals;
+    const context = this.association?.getPresentationContext(pdv.presentationContextId);
+    if (!context) throw new PduError(`PDV on presentation context ${pdv.presentationContextId}, which was not negotiated`);
+    if (pdv.command) {
+      if (self.dimse) throw new PduError('a command PDV arrived while the data set of the previous command was expected');
+      this.fragments.push(pdv.value);
+      if (!pdv.last) return;
+      const bytes = this.fragments.length === 1 ? this.fragments[0] : Buffer.concat(this.fragments);
+      this.fragments = [];
+      const elements = decodeCommandSet(bytes) ?? new Dataset(Buffer.from(bytes)).getElements();
+      const Type = MESSAGE_TYPES[Number(elements.CommandField)];
+      if (!Type) throw new PduError(`unknown Command Field 0x${Number(elements.CommandField).toString(16)}`);
+      const message = new Type();
+      message.setCommandDataset(new Dataset(elements));
+      message.dataset = undefined;
+      if (!message.hasDataset()) {
+        self._performDimse(context, message);
+        return;
+      }
+      self.dimse = message;
+      if (message.getCommandFieldType() === 0x0001 /* C-STORE-RQ */) self.dimseStoreStream = this.createStoreWritableStream(context) as unknown as RawDatasetCollector;
+      return;
+    }
+    const message = self.dimse;
+    if (!message) throw new PduError('a data set PDV arrived without a command');
+    const store = self.dimseStoreStream;
+    if (store) store.write(pdv.value);
+    else this.fragments.push(pdv.value);
+    if (!pdv.last) return;
+    self.dimse = undefined;
+    self.dimseStoreStream = undefined;
+    if (store) {
+      store.end();
+      message.setDataset(store as never);
+    } else {
+      const bytes = Buffer.concat(this.fragments);
+      this.fragments = [];
+      message.setDataset(new Dataset(bytes, context.getAcceptedTransferSyntaxUid(), self.datasetReadOptions));
+    }
+    self._performDimse(context, message);
+  }
+
+  /** Sends a DIMSE message; a command without a data set is encoded by our codec as one P-DATA-TF PDU. */
+  _sendPDataTF(command: DimseRequest | DimseResponse, contextId: number, maxPdu: number) {
+    const self = this as unknown as DimseInternals;
+    const encoded = command.getDataset() ? undefined : encodeCommandSet(command.getCommandDataset().getElements());
+    if (!encoded) {
+      (Scp.prototype as unknown as { _sendPDataTF: (...a: unknown[]) => void })._sendPDataTF.call(this, command, contextId, maxPdu);
+      return;
+    }
+    // P-DATA-TF (PS3.8 9.3.5) with one PDV: item length, context id, header 0x03 (command, last fragment)
+    const out = Buffer.allocUnsafe(12 + encoded.length);
+    out[0] = PduType.PDataTf;
+    out[1] = 0;
+    out.writeUInt32BE(6 + encoded.length, 2);
+    out.writeUInt32BE(2 + encoded.length, 6);
+    out[10] = contextId;
+    out[11] = 0x03;
+    encoded.copy(out, 12);
+    this.socket.write(out);
+    self.statistics.addBytesSent(out.length);
   }
 
   // ---- association negotiation ----------------------------------------------------------------------------
@@ -455,7 +592,9 @@ class Connection extends Scp {
       response.setStatus(result.status);
       if (result.errorComment) response.setErrorComment(truncateComment(result.errorComment));
       if (result.reply && context) response.setDataset(new Dataset(result.reply, context.getAcceptedTransferSyntaxUid()));
+      mark('6 handler tail');
       if (!this.finished) callback(response);
+      mark('7 send the response');
       this.logDimse(COMMAND_NAMES[req.getCommandFieldType()] ?? command, req, result, started, opts.bytes ?? 0, opts.sopClassUid, opts.sopInstanceUid);
     });
     this.track(p);
@@ -529,6 +668,7 @@ class Connection extends Scp {
   }
 
   cStoreRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    mark('1 receive the request');
     const raw = req.getDataset() as unknown as RawDatasetCollector;
     const affectedSopClassUid = req.getAffectedSopClassUid();
     const affectedSopInstanceUid = req.getAffectedSopInstanceUid();
@@ -621,44 +761,48 @@ class Connection extends Scp {
   }
 }
 
+/** The parts of dcmjs-dimse's Network class our socket wiring uses (not in its typings). */
+interface DimseInternals {
+  connectTimeout: number;
+  associationTimeout: number;
+  pduTimeout: number;
+  connected: boolean;
+  connectedTime: number | undefined;
+  lastPduTime: number | undefined;
+  timeoutIntervalId: NodeJS.Timeout | undefined;
+  statistics: { addBytesReceived(n: number): void; addBytesSent(n: number): void };
+  datasetReadOptions: Record<string, unknown>;
+  /** the command whose data set is being received */
+  dimse: (DimseRequest & { dataset?: unknown; setCommandDataset(d: unknown): void }) | undefined;
+  dimseStoreStream: RawDatasetCollector | undefined;
+  _reset(): void;
+  _processPdu(pdu: Buffer): Promise<void>;
+  _performDimse(context: DimseContext, message: unknown): void;
+}
+
+/** dcmjs-dimse's message class for each Command Field (PS3.7 E.1) */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const MESSAGE_TYPES = {
+  0x0001: dimse.requests.CStoreRequest, 0x8001: dimse.responses.CStoreResponse,
+  0x0010: dimse.requests.CGetRequest, 0x8010: dimse.responses.CGetResponse,
+  0x0020: dimse.requests.CFindRequest, 0x8020: dimse.responses.CFindResponse,
+  0x0021: dimse.requests.CMoveRequest, 0x8021: dimse.responses.CMoveResponse,
+  0x0030: dimse.requests.CEchoRequest, 0x8030: dimse.responses.CEchoResponse,
+  0x0100: dimse.requests.NEventReportRequest, 0x8100: dimse.responses.NEventReportResponse,
+  0x0110: dimse.requests.NGetRequest, 0x8110: dimse.responses.NGetResponse,
+  0x0120: dimse.requests.NSetRequest, 0x8120: dimse.responses.NSetResponse,
+  0x0130: dimse.requests.NActionRequest, 0x8130: dimse.responses.NActionResponse,
+  0x0140: dimse.requests.NCreateRequest, 0x8140: dimse.responses.NCreateResponse,
+  0x0150: dimse.requests.NDeleteRequest, 0x8150: dimse.responses.NDeleteResponse,
+  0x0fff: dimse.requests.CCancelRequest,
+} as unknown as Record<number, new () => any>;
+
 function safe<T>(f: () => T): T | undefined {
   try {
     return f();
   } catch {
     return undefined;
   }
-}
-
-/**
- * Guards the byte stream before dcmjs-dimse sees it: a PDU longer than we announced (or a control PDU over
- * 1 MiB) would otherwise be buffered without limit. Only PDU headers are looked at.
- */
-function guardPduSizes(socket: net.Socket, maxPduReceive: number, onViolation: (why: string) => void) {
-  const header = Buffer.alloc(6);
-  let have = 0;
-  let remaining = 0;
-  socket.on('data', (chunk: Buffer) => {
-    let i = 0;
-    while (i < chunk.length) {
-      if (remaining > 0) {
-        const n = Math.min(remaining, chunk.length - i);
-        remaining -= n;
-        i += n;
-        continue;
-      }
-      header[have++] = chunk[i++];
-      if (have < 6) continue;
-      have = 0;
-      const type = header[0];
-      const length = header.readUInt32BE(2);
-      const limit = type === 0x04 ? maxPduReceive : MAX_CONTROL_PDU;
-      if (length > limit) {
-        onViolation(`PDU type 0x${type.toString(16).padStart(2, '0')} of ${length} bytes exceeds the ${limit} we accept`);
-        return;
-      }
-      remaining = length;
-    }
-  });
 }
 
 export async function startDimseServer(opts: DimseServerOptions): Promise<DimseServer> {
@@ -686,11 +830,6 @@ export async function startDimseServer(opts: DimseServerOptions): Promise<DimseS
     });
     (conn as unknown as { connected: boolean; connectedTime: number }).connected = true;
     (conn as unknown as { connectedTime: number }).connectedTime = Date.now();
-    guardPduSizes(socket, shared.maxPduReceive, (why) => {
-      // A-ABORT, service-provider, invalid-PDU-parameter-value (PS3.8 9.3.8)
-      conn.sendAbort(constants.AbortSource.ServiceProvider, constants.AbortReason.InvalidPduParameter);
-      (conn as unknown as EventEmitter).emit('networkError', new Error(why));
-    });
   });
   server.maxConnections = shared.maxAssociations * 2;
   await new Promise<void>((resolve, reject) => {
