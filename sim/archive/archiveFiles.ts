@@ -2,8 +2,8 @@
 // A file is written to ARCHIVE_DIR/.incoming (same filesystem), fdatasync'd, then linked (keep-first) or renamed
 // (replace) to its final name and the directory fsync'd, so a crash leaves either the whole file or none; the
 // .incoming folder is swept on start. Nothing outside this module touches archive paths.
-import { closeSync, constants as fsConstants, fdatasyncSync, linkSync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, fdatasyncSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync, writevSync } from 'node:fs';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join, sep } from 'node:path';
 import { parseUid } from '../dicom/uid';
@@ -40,7 +40,8 @@ const DIR_HANDLES = 64;
 
 export class ArchiveFiles {
   private dirs = new Set<string>();
-  private dirHandles = new Map<string, Promise<FileHandle>>();
+  /** open directory descriptors, least recently used first */
+  private dirFds = new Map<string, number>();
 
   constructor(readonly root: string) {}
 
@@ -53,7 +54,7 @@ export class ArchiveFiles {
       await rm(join(incoming, name), { force: true, recursive: true });
       swept++;
     }
-    await this.fsyncDir(incoming);
+    this.fsyncDir(incoming);
     return { swept };
   }
 
@@ -131,7 +132,12 @@ export class ArchiveFiles {
     {
       let outcome: WriteOutcome = 'stored';
       if (overwrite) {
-        const existed = await stat(finalPath).then(() => true, () => false);
+        let existed = true;
+        try {
+          statSync(finalPath);
+        } catch {
+          existed = false;
+        }
         renameSync(tmp, finalPath);
         outcome = existed ? 'replaced' : 'stored';
       } else {
@@ -143,7 +149,7 @@ export class ArchiveFiles {
         }
         unlinkSync(tmp);
       }
-      if (outcome !== 'exists') await this.fsyncDir(dir);
+      if (outcome !== 'exists') this.fsyncDir(dir);
       return { outcome, size };
     }
   }
@@ -153,7 +159,7 @@ export class ArchiveFiles {
     await unlink(abs).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
-    await this.fsyncDir(dirname(abs));
+    this.fsyncDir(dirname(abs));
   }
 
   /** mkdir -p, fsyncing each parent of a folder it creates so the new entries survive a crash. */
@@ -165,7 +171,7 @@ export class ArchiveFiles {
       let d = dir;
       const stop = dirname(first);
       for (;;) {
-        await this.fsyncDir(dirname(d));
+        this.fsyncDir(dirname(d));
         d = dirname(d);
         if (d === stop || !d.startsWith(this.root + sep)) break;
       }
@@ -174,32 +180,32 @@ export class ArchiveFiles {
     if (this.dirs.size > 10_000) this.dirs.clear();
   }
 
-  private async fsyncDir(dir: string) {
-    let h = this.dirHandles.get(dir);
-    if (!h) {
-      h = open(dir, fsConstants.O_RDONLY);
-      this.dirHandles.set(dir, h);
-      if (this.dirHandles.size > DIR_HANDLES) {
-        const [oldest, oh] = this.dirHandles.entries().next().value as [string, Promise<FileHandle>];
-        this.dirHandles.delete(oldest);
-        void oh.then((x) => x.close()).catch(() => undefined);
+  /** fsync(2) of a directory, synchronously (one syscall; an async one is a thread-pool round trip). */
+  private fsyncDir(dir: string) {
+    let fd = this.dirFds.get(dir);
+    if (fd === undefined) {
+      fd = openSync(dir, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+      if (this.dirFds.size >= DIR_HANDLES) {
+        const [oldest, ofd] = this.dirFds.entries().next().value as [string, number];
+        this.dirFds.delete(oldest);
+        closeSync(ofd);
       }
     } else {
-      // most recently used last
-      this.dirHandles.delete(dir);
-      this.dirHandles.set(dir, h);
+      this.dirFds.delete(dir);
     }
+    // most recently used last
+    this.dirFds.set(dir, fd);
     try {
-      await (await h).sync();
+      fsyncSync(fd);
     } catch (e) {
-      this.dirHandles.delete(dir);
+      this.dirFds.delete(dir);
+      closeSync(fd);
       throw e;
     }
   }
 
   async close() {
-    const hs = [...this.dirHandles.values()];
-    this.dirHandles.clear();
-    await Promise.all(hs.map((h) => h.then((x) => x.close()).catch(() => undefined)));
+    for (const fd of this.dirFds.values()) closeSync(fd);
+    this.dirFds.clear();
   }
 }
