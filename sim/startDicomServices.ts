@@ -2,6 +2,7 @@
 // server in-process, and by tests (port 0 picks a free port).
 import { providerOf, databaseUrl, type Db } from '../prisma/db';
 import { ArchiveFiles } from './archive/archiveFiles';
+import { reconcileArchive, type ReconcileResult } from './archive/reconcileArchive';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
 import { startDimseServer } from './dimse/dimseServer';
 import type { DimseService, ServicesByRole } from './dimse/types';
@@ -19,19 +20,29 @@ export interface DicomServicesOptions {
   maxPduReceive?: number;
   /** the database URL, to tune SQLite; defaults to DATABASE_URL */
   databaseUrl?: string;
+  /** index archived files that have no index row before listening (default true; see reconcileArchive.ts) */
+  reconcile?: boolean;
 }
 
 export interface DicomServices {
   port: number;
   host: string;
   files: ArchiveFiles;
+  /** what the start-up reconciliation found (undefined when it was turned off) */
+  reconciled?: ReconcileResult;
   close(): Promise<void>;
 }
 
-/** SQLite: WAL lets the network log and web reads run beside ingest; FULL keeps each commit durable. */
+/**
+ * SQLite: WAL lets the network log and web reads run beside ingest. synchronous=NORMAL: a commit is atomic
+ * but not fsync'd (the WAL is synced at checkpoints), which saves one disk flush per stored instance. A power
+ * loss can then forget the newest index rows, never their files, which were made durable before the row was
+ * written; reconcileArchive() indexes such files again at every start, before the listener opens. The file
+ * is the source of truth, the index a rebuildable copy (DESIGN.md, invariants).
+ */
 async function tuneSqlite(db: Db) {
   await db.$queryRawUnsafe('PRAGMA journal_mode=WAL');
-  await db.$queryRawUnsafe('PRAGMA synchronous=FULL');
+  await db.$queryRawUnsafe('PRAGMA synchronous=NORMAL');
 }
 
 function providerOfDb(db: Db, url: string | undefined) {
@@ -44,6 +55,12 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
   if (providerOfDb(opts.db, opts.databaseUrl) === 'sqlite') await tuneSqlite(opts.db);
   const files = new ArchiveFiles(opts.archiveDir);
   await files.init();
+  let reconciled: ReconcileResult | undefined;
+  if (opts.reconcile ?? true) {
+    reconciled = await reconcileArchive(opts.db, files);
+    if (reconciled.indexed.length) console.log(`archive: indexed ${reconciled.indexed.length} stored file(s) that had no index row (e.g. after a power loss)`);
+    for (const s of reconciled.skipped.slice(0, 20)) console.error(`archive: cannot index ${s.path}: ${s.why}`);
+  }
   const verification = createVerificationService();
   const archive: DimseService[] = [
     verification,
@@ -66,6 +83,7 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
     port: server.port,
     host: server.host,
     files,
+    reconciled,
     async close() {
       await server.close();
       await files.close();
