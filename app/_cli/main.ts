@@ -49,6 +49,96 @@ db.command('seed')
     console.log(`demo sandbox ready: ${JSON.stringify(result)}`);
   });
 
+// ---------------------------------------------------------------- DICOM clients
+function peerOptions(cmd: Command, calledDefault = 'PACS') {
+  return cmd
+    .option('--host <host>', 'DICOM host', process.env.DICOM_HOST || '127.0.0.1')
+    .option('--port <port>', 'DICOM port', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
+      return n;
+    }, Number(process.env.DICOM_PORT || 11112))
+    .option('--aet <ae>', 'our (calling) AE title', 'CT1')
+    .option('--aec <ae>', 'their (called) AE title', calledDefault);
+}
+
+type PeerOpts = { host: string; port: number; aet: string; aec: string };
+const toPeer = (o: PeerOpts) => ({ host: o.host, port: o.port, callingAe: o.aet, calledAe: o.aec });
+
+async function dicomAction<T>(fn: () => Promise<T>) {
+  const { ScuError } = await import('@/sim/dimse/client');
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ScuError) fail(e.message);
+    throw e;
+  }
+}
+
+peerOptions(program.command('echo').description('C-ECHO (verification): is the DICOM node there and does it accept us?')).action(async (o: PeerOpts) => {
+  const { echo } = await import('@/sim/dimse/client');
+  const r = await dicomAction(() => echo(toPeer(o)));
+  console.log(`C-ECHO ${o.aet} → ${o.aec}@${o.host}:${o.port}: ${r.meaning} (${r.ms} ms)`);
+  if (r.category !== 'success') process.exitCode = 1;
+});
+
+peerOptions(program.command('store').description('C-STORE DICOM files (or folders of them) byte for byte, over one association'))
+  .argument('<paths...>', 'DICOM Part 10 files or folders')
+  .action(async (paths: string[], o: PeerOpts) => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const files: string[] = [];
+    const walk = (p: string) => (statSync(p).isDirectory() ? readdirSync(p).sort().forEach((n) => walk(join(p, n))) : files.push(p));
+    paths.forEach(walk);
+    if (!files.length) fail('no files to send');
+    const { store } = await import('@/sim/dimse/client');
+    const t0 = performance.now();
+    const tty = process.stdout.isTTY;
+    const results = await dicomAction(() =>
+      store(toPeer(o), files, (done, total, last) => {
+        const bar = '█'.repeat(Math.round((24 * done) / total)).padEnd(24, '░');
+        const line = `${bar} ${done}/${total} ${last.category === 'success' ? '' : `${last.file}: ${last.meaning}`}`;
+        if (tty) process.stdout.write(`\r${line.padEnd(100)}`);
+        else if (last.category !== 'success' || done === total) console.log(line);
+      }),
+    );
+    if (tty) process.stdout.write('\n');
+    const failed = results.filter((r) => r.category === 'failure');
+    const s = (performance.now() - t0) / 1000;
+    console.log(`sent ${results.length} of ${files.length} file(s) in ${s.toFixed(2)} s (${(results.length / s).toFixed(0)} img/s): ${results.length - failed.length} stored, ${failed.length} failed`);
+    for (const f of failed) console.log(`  ${f.file}: ${f.meaning}`);
+    if (failed.length || results.length < files.length) process.exitCode = 1;
+  });
+
+peerOptions(program.command('find').description('C-FIND: query the archive (Study Root or Patient Root) at any level'))
+  .option('--level <level>', 'PATIENT, STUDY, SERIES or IMAGE', 'STUDY')
+  .option('--patient-root', 'use the Patient Root model (default: Study Root)')
+  .option('-k, --key <key=value...>', 'matching or return key, e.g. -k PatientName=DOE* -k StudyDate=20240101-', [])
+  .action(async (o: PeerOpts & { level: string; patientRoot?: boolean; key: string[] }) => {
+    const identifier: Record<string, string> = { QueryRetrieveLevel: o.level.toUpperCase() };
+    for (const kv of o.key) {
+      const i = kv.indexOf('=');
+      identifier[i < 0 ? kv : kv.slice(0, i)] = i < 0 ? '' : kv.slice(i + 1);
+    }
+    const defaults: Record<string, string[]> = {
+      PATIENT: ['PatientName', 'PatientID', 'PatientBirthDate', 'NumberOfPatientRelatedStudies'],
+      STUDY: ['PatientName', 'PatientID', 'StudyDate', 'AccessionNumber', 'ModalitiesInStudy', 'StudyInstanceUID', 'NumberOfStudyRelatedInstances'],
+      SERIES: ['Modality', 'SeriesNumber', 'SeriesInstanceUID', 'NumberOfSeriesRelatedInstances'],
+      IMAGE: ['InstanceNumber', 'SOPInstanceUID', 'SOPClassUID'],
+    };
+    for (const k of defaults[identifier.QueryRetrieveLevel] ?? []) if (!(k in identifier)) identifier[k] = '';
+    const { find } = await import('@/sim/dimse/client');
+    const r = await dicomAction(() => find(toPeer(o), o.patientRoot ? 'patient' : 'study', identifier));
+    for (const m of r.matches) {
+      const row = Object.entries(m)
+        .filter(([k]) => k !== 'QueryRetrieveLevel' && k !== 'SpecificCharacterSet')
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.map((x) => (typeof x === 'object' && x && 'Alphabetic' in x ? (x as { Alphabetic: string }).Alphabetic : String(x))).join('\\') : String(v ?? '')}`);
+      console.log(row.join('  '));
+    }
+    console.log(`${r.matches.length} match(es); final status ${r.final.meaning}`);
+    if (r.final.category !== 'success') process.exitCode = 1;
+  });
+
 // ---------------------------------------------------------------- user
 const user = program.command('user').description('accounts: add users and set roles');
 
