@@ -77,13 +77,15 @@ export function dcmjsToJson(dict: DcmjsDict, ctx: BulkDataContext, path: string[
     // group lengths (gggg0000) are retired in data sets and carry no information for a client
     if (key.endsWith('0000')) continue;
     const vr = el.vr === 'ox' ? 'OW' : el.vr === 'xs' ? 'US' : el.vr;
+    // dcmjs normally gives an array; be tolerant of a bare value
+    const raw: unknown[] = Array.isArray(el.Value) ? el.Value : el.Value === undefined || el.Value === null ? [] : [el.Value];
     if (vr === 'SQ') {
-      const items = (el.Value ?? []) as DcmjsDict[];
+      const items = raw as DcmjsDict[];
       out[key] = items.length ? { vr, Value: items.map((item, i) => dcmjsToJson(item, ctx, [...path, key, String(i)])) } : { vr };
       continue;
     }
     if (BULK_VRS.has(vr)) {
-      const buffers = (el.Value ?? []).filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
+      const buffers = raw.filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
       const size = buffers.reduce((n, b) => n + b.byteLength, 0);
       if (size === 0) {
         out[key] = { vr };
@@ -94,7 +96,7 @@ export function dcmjsToJson(dict: DcmjsDict, ctx: BulkDataContext, path: string[
       }
       continue;
     }
-    const values = (el.Value ?? []).filter((v) => v !== null && v !== undefined && v !== '');
+    const values = raw.filter((v) => v !== null && v !== undefined && v !== '');
     if (values.length === 0) {
       out[key] = { vr };
     } else if (vr === 'PN') {

@@ -168,6 +168,9 @@ export interface NativeFrame {
  */
 export async function nativeFrame(r: ReadInstance, n: number): Promise<NativeFrame> {
   const info = pixelInfo(r.dict);
+  if (!transferSyntax(r.transferSyntaxUid)) {
+    throw new DicomWebError(406, `The pixel data is stored as ${r.transferSyntaxUid || 'an unnamed transfer syntax'}, which this archive cannot decode.`);
+  }
   const stored = storedFrame(r, n);
   if (!isEncapsulated(r.transferSyntaxUid)) return { data: stored, info };
   const decoder = DECODERS[r.transferSyntaxUid];
