@@ -41,3 +41,12 @@ test('a practice item gives feedback with a rationale for every option', async (
   await expect(page.getByTestId('practice-position')).toHaveText(/Item 2 of/);
   await shot(page, 'practice-answered');
 });
+
+test('every sandbox place a lesson links to answers (no 404 in the middle of a lesson)', async ({ request }) => {
+  const { SANDBOX_PLACES } = await import('../content/places');
+  for (const place of SANDBOX_PLACES) {
+    const res = await request.get(place);
+    expect(res.status(), place).toBe(200);
+  }
+  expect((await request.get('/sandbox/modality/NOPE')).status()).toBe(404);
+});
