@@ -29,7 +29,9 @@ const DICOM_JSON = 'application/dicom+json';
 
 function warningHeaders(warnings: string[]): [string, string][] {
   // RFC 7234 5.5 warn-code 299 "miscellaneous persistent warning", as PS3.18 8.4.3 uses it
-  return warnings.map((w) => ['warning', `299 PACSLAB "${w.replace(/["\\\r\n]/g, ' ')}"`]);
+  // header values are bytes: keep them printable ASCII (the status texts use ≠ and the like)
+  const ascii = (w: string) => w.replace(/≠/g, '!=').replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+  return warnings.map((w) => ['warning', `299 PACSLAB "${ascii(w)}"`]);
 }
 
 function json(status: number, body: unknown, warnings: string[] = []): Response {
