@@ -147,6 +147,19 @@ describe('Storage SCP', () => {
     expect(Buffer.compare(after.bytes, before.bytes)).toBe(0);
   });
 
+  it('keeps the first copy when the same SOP Instance UID comes again under another study (keep-first)', async () => {
+    const uid = sopUidOf(src('CT_small.dcm'));
+    const before = await storedFile(uid);
+    const moved = join(work, 'other-study.dcm');
+    copyFileSync(src('CT_small.dcm'), moved);
+    execFileSync('dcmodify', ['-nb', '-m', '(0020,000D)=1.2.826.0.1.3680043.8.498.99', moved]);
+    const r = await store([moved], ['-xs']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await storedFile(uid);
+    expect(after.row.filePath).toBe(before.row.filePath);
+    expect(allFiles(archiveDir).some((f) => f.includes('1.2.826.0.1.3680043.8.498.99'))).toBe(false);
+  });
+
   it('answers A900 when the data set does not match the command, and C000-range for bad data; nothing is written', async () => {
     const ct = readFileSync(src('CT_small.dcm'));
     const parts = splitPart10(ct);

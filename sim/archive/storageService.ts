@@ -34,6 +34,23 @@ export function createVerificationService(): DimseService {
 interface StoreState {
   cache: IndexCache;
   quota?: { limit: bigint; used: bigint };
+  /** reused to join a data set's PDV fragments: one allocation per association, not one per image */
+  scratch?: Buffer;
+  scratchBusy?: boolean;
+}
+
+/** Data sets larger than this are joined in a buffer of their own rather than the reused one. */
+const SCRATCH_MAX = 16 * 1024 * 1024;
+
+/** The data set as one buffer; `release` must be called when it is no longer used. */
+function joinChunks(s: StoreState, chunks: readonly Buffer[], length: number): { dataset: Buffer; release(): void } {
+  if (chunks.length === 1) return { dataset: chunks[0], release() {} };
+  if (length > SCRATCH_MAX || s.scratchBusy) return { dataset: Buffer.concat(chunks as Buffer[], length), release() {} };
+  if (!s.scratch || s.scratch.length < length) s.scratch = Buffer.allocUnsafe(Math.max(length, 1024 * 1024));
+  let pos = 0;
+  for (const c of chunks) pos += c.copy(s.scratch, pos);
+  s.scratchBusy = true;
+  return { dataset: s.scratch.subarray(0, length), release: () => (s.scratchBusy = false) };
 }
 
 function stateOf(a: AssociationInfo): StoreState {
@@ -74,6 +91,15 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
 
   /** C-STORE (PS3.4 B.2): statuses per PS3.4 B.2.3. */
   async function handleCStore(a: AssociationInfo, r: StoreRequest): Promise<DimseResult> {
+    const joined = joinChunks(stateOf(a), r.datasetChunks, r.datasetLength);
+    try {
+      return await storeInstance(a, r, joined.dataset);
+    } finally {
+      joined.release();
+    }
+  }
+
+  async function storeInstance(a: AssociationInfo, r: StoreRequest, dataset: Buffer): Promise<DimseResult> {
     if (!isStorageSopClass(r.affectedSopClassUid)) {
       return { status: Status.SopClassNotSupported, errorComment: `${r.affectedSopClassUid} is not a storage SOP class we store` };
     }
@@ -81,7 +107,6 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
     const bad = uidProblem('Affected SOP Instance UID', r.affectedSopInstanceUid);
     if (bad) return { status: Status.CannotUnderstand, errorComment: bad };
 
-    const dataset = r.datasetChunks.length === 1 ? r.datasetChunks[0] : Buffer.concat(r.datasetChunks as Buffer[], r.datasetLength);
     let h: DatasetHeader;
     try {
       h = parseDatasetHeader(dataset, r.transferSyntaxUid, { whole: true });
@@ -124,20 +149,17 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
     const size = BigInt(header.length + dataset.length);
     mark('2 read the header');
     const state = stateOf(a);
-
-    const [existing, quota] = await Promise.all([
+    const quota = await quotaOf(db, a, state);
+    const findRow = () =>
       db.instance.findUnique({
         where: { sandboxId_sopInstanceUid: { sandboxId: a.sandboxId, sopInstanceUid: h.SOPInstanceUID! } },
         select: { id: true, filePath: true, fileSize: true },
-      }),
-      quotaOf(db, a, state),
-    ]);
+      });
+    // keep-first: a new instance (the common case) needs no look-up, because link(2) refuses to replace a file:
+    // the file system finds a duplicate, and only then is its row read. replace: the row is read first.
+    let existing = policy === 'replace' ? await findRow() : null;
     mark('3 duplicate lookup');
-    if (existing && policy === 'keep-first' && (await files.exists(existing.filePath))) {
-      return { status: Status.Success, logDetail: 'already stored: kept the first copy (DUPLICATE_POLICY=keep-first)' };
-    }
-    const growth = size - (existing?.fileSize ?? 0n);
-    if (quota.used + growth > quota.limit) {
+    if (quota.used + size - (existing?.fileSize ?? 0n) > quota.limit) {
       return {
         status: Status.OutOfResources,
         errorComment: 'sandbox storage quota exceeded',
@@ -145,12 +167,14 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       };
     }
 
-    // replace (or heal a row whose file is gone): write over; otherwise never overwrite an existing file
-    const overwrite = existing !== null;
-    const written = await files.write(rel, [header, dataset], overwrite);
+    const written = await files.write(rel, [header, dataset], existing !== null);
     if (written.outcome === 'exists') {
-      // a file without a row: a store that crashed between rename and index, or a concurrent store of the
-      // same instance. Replace it with this complete copy, then index.
+      existing = await findRow();
+      if (existing?.filePath === rel) {
+        return { status: Status.Success, logDetail: 'already stored: kept the first copy (DUPLICATE_POLICY=keep-first)' };
+      }
+      // a file without a row (a crash between link and index commit, or a row a power loss took before the
+      // start-up reconciliation ran): complete by construction, yet replace it with this copy, then index
       await files.write(rel, [header, dataset], true);
     }
 
@@ -163,29 +187,43 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       sourceAe: a.callingAe,
     };
     let seriesRefId = await ensureSeries(db, state.cache, a.sandboxId, h);
+    const update = async (row: { id: string; filePath: string; fileSize: bigint }) => {
+      await db.instance.update({ where: { id: row.id }, data: { ...data, seriesRefId, receivedAt: new Date() }, select: { id: true } });
+      if (row.filePath !== rel) await files.remove(row.filePath);
+      quota.used += size - row.fileSize;
+    };
     if (existing) {
-      await db.instance.update({ where: { id: existing.id }, data: { ...data, seriesRefId, receivedAt: new Date() } });
-      if (existing.filePath !== rel) await files.remove(existing.filePath);
-    } else {
-      try {
-        await db.instance.create({ data: { ...data, sandboxId: a.sandboxId, seriesRefId } });
-      } catch (e) {
-        if (!isUniqueViolation(e)) {
-          // a stale cache (the series was deleted meanwhile): retry once from the database
-          if ((e as { code?: string }).code === 'P2003') {
-            state.cache.series.clear();
-            state.cache.studies.clear();
-            state.cache.patients.clear();
-            seriesRefId = await ensureSeries(db, state.cache, a.sandboxId, h);
-            await db.instance.create({ data: { ...data, sandboxId: a.sandboxId, seriesRefId } });
-          } else throw e;
+      await update(existing);
+      mark('5 index row');
+      return { status: Status.Success, logDetail: policy === 'replace' ? 'replaced the stored copy (DUPLICATE_POLICY=replace)' : 'stored again: the index row had no file' };
+    }
+    try {
+      await db.instance.create({ data: { ...data, sandboxId: a.sandboxId, seriesRefId }, select: { id: true } });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'P2003') {
+        // a stale cache (the series was deleted meanwhile): retry once from the database
+        state.cache.series.clear();
+        state.cache.studies.clear();
+        state.cache.patients.clear();
+        seriesRefId = await ensureSeries(db, state.cache, a.sandboxId, h);
+        await db.instance.create({ data: { ...data, sandboxId: a.sandboxId, seriesRefId }, select: { id: true } });
+      } else if (isUniqueViolation(e)) {
+        // the SOP Instance UID has a row already: stored under other Study/Series UIDs, a row whose file is gone,
+        // or a concurrent association that indexed the same instance first
+        const row = await findRow();
+        if (!row) throw e;
+        if (row.filePath !== rel && policy === 'keep-first' && (await files.exists(row.filePath))) {
+          await files.remove(rel);
+          return { status: Status.Success, logDetail: `already stored under another study or series (${row.filePath}): kept the first copy (DUPLICATE_POLICY=keep-first)` };
         }
-        // else: a concurrent association indexed the same instance first: it is stored, once
-      }
+        await update(row);
+        return { status: Status.Success };
+      } else throw e;
     }
     mark('5 index row');
-    quota.used += growth;
-    return { status: Status.Success, logDetail: existing ? 'replaced the stored copy (DUPLICATE_POLICY=replace)' : undefined };
+    quota.used += size;
+    return { status: Status.Success };
   }
 
   return {

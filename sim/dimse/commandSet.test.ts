@@ -5,8 +5,9 @@ import { decodeCommandSet, encodeCommandSet } from './commandSet';
 const { Dataset, requests, responses } = dimse;
 
 function storeRequest() {
-  const r = new requests.CStoreRequest();
-  const c = r.getCommandDataset();
+  const r = new (requests.CStoreRequest as unknown as new () => InstanceType<typeof requests.CStoreRequest>)();
+  // the typings say string; dcmjs-dimse stores numbers for US elements
+  const c = r.getCommandDataset() as unknown as { setElement(k: string, v: unknown): void };
   c.setElement('AffectedSOPClassUID', '1.2.840.10008.5.1.4.1.1.2');
   c.setElement('AffectedSOPInstanceUID', '1.2.3.4.5');
   c.setElement('MessageID', 7);
