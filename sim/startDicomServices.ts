@@ -2,6 +2,7 @@
 // server in-process, and by tests (port 0 picks a free port).
 import { providerOf, databaseUrl, type Db } from '../prisma/db';
 import { ArchiveFiles } from './archive/archiveFiles';
+import { findService } from './archive/findScp';
 import { reconcileArchive, type ReconcileResult } from './archive/reconcileArchive';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
 import { startDimseServer } from './dimse/dimseServer';
@@ -65,6 +66,7 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
   const archive: DimseService[] = [
     verification,
     createStorageService({ db: opts.db, files, duplicatePolicy: opts.duplicatePolicy }),
+    findService(opts.db),
     // Storage Commitment Push Model (1.2.840.10008.1.20.1) is not implemented yet: not offered, so its
     // presentation context is answered "abstract syntax not supported" rather than accepted and failed.
   ];

@@ -1,12 +1,6 @@
 // The C-FIND SCP: handleCFind driven directly (statuses, cancel), and interop with DCMTK findscu (-P Patient Root,
 // -S Study Root) against the real listener at every level, with a real migrated database seeded through Prisma.
-//
-// KNOWN BLOCKER (2026-11-28): the interop suites are skipped because sim/dimse/dimseServer.ts `multi()` calls
-// dcmjs-dimse's C-FIND callback once per reply, and dcmjs-dimse 0.3.3 allows that callback to be called only once
-// (async-event-emitter2 throws "Callback was already called" on the second pending response; findscu then
-// waits forever). With pendings sent through the connection's `sendResponse(request, response)` and the callback
-// called once with the final response, all ten interop tests below pass on SQLite and PostgreSQL (checked on a
-// scratch copy). Remove the `.skip`s when the wrapper is fixed.
+
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,7 +134,7 @@ describe('handleCFind', () => {
 
 const pn = (v: unknown) => (Array.isArray(v) ? (v[0] as { Alphabetic?: string })?.Alphabetic : v);
 
-describe.skip('findscu -P (Patient Root)', () => {
+describe('findscu -P (Patient Root)', () => {
   it('PATIENT level: case-insensitive names, counts', async () => {
     const r = await findscu('-P', ['QueryRetrieveLevel=PATIENT', 'PatientName=doe*', 'PatientID', 'NumberOfPatientRelatedStudies', 'NumberOfPatientRelatedInstances']);
     expect(r.final).toBe('Success');
@@ -180,7 +174,7 @@ describe.skip('findscu -P (Patient Root)', () => {
   });
 });
 
-describe.skip('findscu -S (Study Root)', () => {
+describe('findscu -S (Study Root)', () => {
   it('STUDY level: wildcard, range and list matching', async () => {
     const r = await findscu('-S', ['QueryRetrieveLevel=STUDY', 'PatientName=DOE*', 'StudyDate=20240101-', 'StudyInstanceUID', 'AccessionNumber', 'StudyDescription']);
     expect(r.final).toBe('Success');

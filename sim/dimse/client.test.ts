@@ -73,3 +73,18 @@ describe('SCU client', () => {
     }
   });
 });
+
+describe('SCU client C-FIND against the archive', () => {
+  it('finds the stored studies with a Study Root C-FIND, every pending response delivered', async () => {
+    const r = await find(peer, 'study', { QueryRetrieveLevel: 'STUDY', PatientName: 'CompressedSamples*', StudyInstanceUID: '', NumberOfStudyRelatedInstances: '' });
+    expect(r.final.status).toBe(0);
+    expect(r.matches.length).toBeGreaterThanOrEqual(2);
+    expect(r.matches.every((m) => typeof m.StudyInstanceUID === 'string' && m.StudyInstanceUID.length > 0)).toBe(true);
+  });
+
+  it('answers a malformed identifier with a failure status, not silence', async () => {
+    const r = await find(peer, 'study', { QueryRetrieveLevel: 'STUDY', StudyDate: 'not-a-date', StudyInstanceUID: '' });
+    expect(r.final.category).toBe('failure');
+    expect(r.matches).toEqual([]);
+  });
+});

@@ -188,6 +188,9 @@ class Connection extends Scp {
 
   constructor(socket: net.Socket, opts: Record<string, unknown>, shared: Shared) {
     super(socket, opts);
+    // dcmjs-dimse defaults datasetNameMap to {}, which makes every outgoing data set merge a copy of dcmjs's
+    // whole name dictionary (~1.2 ms per C-FIND response, measured); undefined takes the plain path
+    (this as unknown as { datasetNameMap?: unknown }).datasetNameMap = undefined;
     this.shared = shared;
     shared.active.add(this);
     this.on('networkError', (e: Error) => {
@@ -612,7 +615,7 @@ class Connection extends Scp {
     const context = this.contextOf(req);
     const service = context ? this.serviceFor(context.getAbstractSyntaxUid()) : undefined;
     const cancel = this.cancelSignal(req);
-    const send = (reply: DimseReply) => {
+    const send = (reply: DimseReply, isFinal: boolean) => {
       const r = makeResponse() as DimseResponse & Partial<Record<'setRemaining' | 'setCompleted' | 'setFailures' | 'setWarnings', (n: number) => void>>;
       r.setStatus(reply.status);
       if (reply.errorComment) r.setErrorComment(truncateComment(reply.errorComment));
@@ -621,7 +624,11 @@ class Connection extends Scp {
       if (reply.completed !== undefined) r.setCompleted?.(reply.completed);
       if (reply.failed !== undefined) r.setFailures?.(reply.failed);
       if (reply.warning !== undefined) r.setWarnings?.(reply.warning);
-      if (!this.finished) callback(r);
+      if (this.finished) return;
+      // dcmjs-dimse 0.3.3 lets a handler call its callback once: pending responses go out directly, the final
+      // one through the callback (PS3.7 9.1.2/9.1.3: any number of pendings, then exactly one final response)
+      if (isFinal) callback(r);
+      else this.sendResponse(req as never, r as never);
     };
     const p = (async () => {
       let final: DimseReply;
@@ -642,7 +649,7 @@ class Connection extends Scp {
           for await (const reply of handler(this.info, request)) {
             if (reply.status === Status.Pending || reply.status === Status.PendingWarning) {
               pendings++;
-              send(reply);
+              send(reply, false);
             } else {
               final = reply;
               break;
@@ -655,7 +662,7 @@ class Connection extends Scp {
         }
       }
       cancel.done();
-      send(final);
+      send(final, true);
       this.logDimse(COMMAND_NAMES[req.getCommandFieldType()] ?? command, req, { ...final, logDetail: [final.logDetail, pendings ? `${pendings} pending responses` : ''].filter(Boolean).join('; ') || undefined }, started, 0);
     })();
     this.track(p);
