@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // server-only packages that must not be bundled (native addons, wasm loaded at run time)
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'dcmjs-dimse', 'esbuild', 'mdx-bundler'],
+  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'dcmjs-dimse', 'esbuild', 'mdx-bundler', 'dcmjs', 'dcmjs-codecs', 'pngjs'],
   poweredByHeader: false,
   // `npm test` type-checks the whole project once (tsc --noEmit); the build need not do it again
   typescript: { ignoreBuildErrors: true },
