@@ -52,6 +52,21 @@ function providerOfDb(db: Db, url: string | undefined) {
   return providerOf(url ?? databaseUrl());
 }
 
+/**
+ * What each role of AE serves: the one list the listener, the conformance statement (docs/) and its test read.
+ */
+export function servicesByRole(opts: { db: Db; files: ArchiveFiles; duplicatePolicy?: DuplicatePolicy }): ServicesByRole {
+  const verification = createVerificationService();
+  const archive: DimseService[] = [
+    verification,
+    createStorageService({ db: opts.db, files: opts.files, duplicatePolicy: opts.duplicatePolicy }),
+    findService(opts.db),
+    // Storage Commitment Push Model (1.2.840.10008.1.20.1) is not implemented yet: not offered, so its
+    // presentation context is answered "abstract syntax not supported" rather than accepted and failed.
+  ];
+  return { archive, worklist: [verification] };
+}
+
 export async function startDicomServices(opts: DicomServicesOptions): Promise<DicomServices> {
   if (providerOfDb(opts.db, opts.databaseUrl) === 'sqlite') await tuneSqlite(opts.db);
   const files = new ArchiveFiles(opts.archiveDir);
@@ -62,15 +77,7 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
     if (reconciled.indexed.length) console.log(`archive: indexed ${reconciled.indexed.length} stored file(s) that had no index row (e.g. after a power loss)`);
     for (const s of reconciled.skipped.slice(0, 20)) console.error(`archive: cannot index ${s.path}: ${s.why}`);
   }
-  const verification = createVerificationService();
-  const archive: DimseService[] = [
-    verification,
-    createStorageService({ db: opts.db, files, duplicatePolicy: opts.duplicatePolicy }),
-    findService(opts.db),
-    // Storage Commitment Push Model (1.2.840.10008.1.20.1) is not implemented yet: not offered, so its
-    // presentation context is answered "abstract syntax not supported" rather than accepted and failed.
-  ];
-  const services: ServicesByRole = { archive, worklist: [verification] };
+  const services = servicesByRole({ db: opts.db, files, duplicatePolicy: opts.duplicatePolicy });
   for (const [role, extra] of Object.entries(opts.extraServices ?? {})) services[role] = [...(services[role] ?? []), ...extra];
   const server = await startDimseServer({
     db: opts.db,
