@@ -1,44 +1,31 @@
 'use client';
 import { useState, useTransition } from 'react';
-import { ArrowDown, ArrowUp, CheckCircle2, Loader2, XCircle } from 'lucide-react';
+import { CheckCircle2, Flag, Loader2, RotateCcw, XCircle } from 'lucide-react';
 import type { PublicQuestion } from '@/app/_lib/content';
 import { answerQuestion, type Graded } from '@/app/learn/actions';
+import { flagQuestion, rateReview } from '@/app/practice/actions';
+import { AnswerInput, Rationales } from './AnswerInput';
+import { formatHint } from './answer-format';
 
-const letters = 'ABCDEF';
-
-export function QuestionCard({ question, mode, number, onAnswered }: {
+export function QuestionCard({ question, mode, number, set, flagged, onAnswered }: {
   question: PublicQuestion;
-  mode: 'practice' | 'lesson-check';
+  mode: 'practice' | 'lesson-check' | 'review';
   number?: number;
+  /** the practice set this answer belongs to */
+  set?: string;
+  /** shows a "Flag for review" toggle with this initial state */
+  flagged?: boolean;
   onAnswered?: (correct: boolean) => void;
 }) {
   const [chosen, setChosen] = useState<string[]>(question.type === 'ordered' ? question.options.map((o) => o.id) : []);
   const [graded, setGraded] = useState<Graded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
-  const locked = graded !== null;
-
-  function toggle(id: string) {
-    if (locked) return;
-    if (question.type === 'multiple') setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
-    else setChosen([id]);
-  }
-
-  function move(index: number, by: -1 | 1) {
-    if (locked) return;
-    setChosen((c) => {
-      const next = [...c];
-      const j = index + by;
-      if (j < 0 || j >= next.length) return c;
-      [next[index], next[j]] = [next[j], next[index]];
-      return next;
-    });
-  }
 
   function submit() {
     setError(null);
     start(async () => {
-      const result = await answerQuestion({ questionId: question.id, answer: chosen, mode });
+      const result = await answerQuestion({ questionId: question.id, answer: chosen, mode, ...(set ? { set } : {}) });
       if (!result.ok) {
         setError(result.details?.answer?.[0] ?? result.error);
         return;
@@ -48,78 +35,18 @@ export function QuestionCard({ question, mode, number, onAnswered }: {
     });
   }
 
-  const optionById = new Map(question.options.map((o) => [o.id, o]));
-  const status = (id: string) => {
-    if (!graded) return '';
-    if (graded.key.includes(id)) return 'border-emerald-400 bg-emerald-50';
-    if (chosen.includes(id)) return 'border-red-300 bg-red-50';
-    return 'opacity-80';
-  };
-
   return (
     <section className="card p-5" data-testid="question" data-question-id={question.id} aria-labelledby={`q-${question.id}`}>
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
-        {number ? `Question ${number} · ` : ''}
-        {question.type === 'multiple' ? `Select all that apply` : question.type === 'ordered' ? 'Put in order' : question.type === 'hotspot' ? 'Click the right place' : 'Choose one'}
-      </p>
+      <div className="flex items-start justify-between gap-3">
+        <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
+          {number ? `Question ${number} · ` : ''}
+          {formatHint(question.type)}
+        </p>
+        {flagged !== undefined && <FlagToggle questionId={question.id} initial={flagged} />}
+      </div>
       <h3 id={`q-${question.id}`} className="mt-1 text-base font-medium leading-relaxed text-slate-900">{question.stem}</h3>
 
-      {question.type === 'hotspot' && question.figure ? (
-        <div className="relative mt-4 w-full overflow-hidden rounded-lg border border-slate-200 bg-white">
-          {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={question.figure.src} alt={question.figure.alt} className="block w-full" />
-          {question.options.map((o) => {
-            const [x, y, w, h] = o.region ?? [0, 0, 0, 0];
-            const picked = chosen.includes(o.id);
-            return (
-              <button
-                key={o.id}
-                type="button"
-                aria-label={o.text}
-                aria-pressed={picked}
-                disabled={locked}
-                onClick={() => toggle(o.id)}
-                style={{ left: `${x}%`, top: `${y}%`, width: `${w}%`, height: `${h}%` }}
-                className={`absolute rounded border-2 transition ${picked ? 'border-brand-600 bg-brand-500/20' : 'border-transparent hover:border-brand-500/60 hover:bg-brand-500/10'} ${graded?.key.includes(o.id) ? '!border-emerald-500 !bg-emerald-400/20' : ''}`}
-              />
-            );
-          })}
-        </div>
-      ) : question.type === 'ordered' ? (
-        <ol className="mt-4 space-y-2">
-          {chosen.map((id, i) => (
-            <li key={id} className={`flex items-center gap-3 rounded-lg border border-slate-200 px-3 py-2 ${graded ? (graded.key[i] === id ? 'border-emerald-400 bg-emerald-50' : 'border-red-300 bg-red-50') : ''}`}>
-              <span className="w-5 text-sm font-semibold text-slate-500">{i + 1}.</span>
-              <span className="flex-1 text-sm">{optionById.get(id)?.text}</span>
-              <span className="flex gap-1">
-                <button type="button" className="btn-ghost p-1" disabled={locked || i === 0} onClick={() => move(i, -1)} aria-label={`Move "${optionById.get(id)?.text}" up`}><ArrowUp className="h-4 w-4" /></button>
-                <button type="button" className="btn-ghost p-1" disabled={locked || i === chosen.length - 1} onClick={() => move(i, 1)} aria-label={`Move "${optionById.get(id)?.text}" down`}><ArrowDown className="h-4 w-4" /></button>
-              </span>
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <ul className="mt-4 space-y-2" role={question.type === 'single' ? 'radiogroup' : 'group'} aria-labelledby={`q-${question.id}`}>
-          {question.options.map((o, i) => {
-            const picked = chosen.includes(o.id);
-            return (
-              <li key={o.id}>
-                <button
-                  type="button"
-                  role={question.type === 'single' ? 'radio' : 'checkbox'}
-                  aria-checked={picked}
-                  disabled={locked}
-                  onClick={() => toggle(o.id)}
-                  className={`flex w-full items-start gap-3 rounded-lg border px-3 py-2.5 text-left text-sm transition ${picked && !graded ? 'border-brand-500 bg-brand-50 ring-1 ring-brand-500' : 'border-slate-200 hover:border-slate-300 hover:bg-slate-50'} ${status(o.id)}`}
-                >
-                  <span className={`grid h-6 w-6 shrink-0 place-items-center rounded-full border text-xs font-semibold ${picked ? 'border-brand-600 bg-brand-600 text-white' : 'border-slate-300 text-slate-500'}`}>{letters[i]}</span>
-                  <span className="pt-0.5">{o.text}</span>
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <AnswerInput question={question} chosen={chosen} onChange={setChosen} locked={graded !== null} keyIds={graded?.key} />
 
       {error && <p role="alert" className="mt-3 text-sm text-red-700">{error}</p>}
 
@@ -136,19 +63,79 @@ export function QuestionCard({ question, mode, number, onAnswered }: {
             {graded.correct ? <CheckCircle2 className="h-5 w-5" /> : <XCircle className="h-5 w-5" />}
             {graded.correct ? 'Correct' : 'Not quite'}
           </p>
-          {question.type === 'ordered' && !graded.correct && (
-            <p className="text-sm text-slate-700">Correct order: {graded.key.map((k) => optionById.get(k)?.text).join(' → ')}</p>
+          {graded.addedToReview && (
+            <p className="flex items-center gap-2 text-xs text-slate-600" data-testid="added-to-review">
+              <RotateCcw className="h-3.5 w-3.5" aria-hidden /> Added to your spaced review: it comes back shortly, then on a schedule.
+            </p>
           )}
-          <dl className="space-y-2 text-sm">
-            {question.options.map((o, i) => (
-              <div key={o.id} className={`rounded-md px-3 py-2 ${graded.key.includes(o.id) ? 'bg-emerald-50 text-emerald-950' : 'bg-slate-50 text-slate-700'}`}>
-                <dt className="font-medium">{question.type === 'ordered' ? o.text : `${letters[i]}. ${o.text}`}{graded.key.includes(o.id) && question.type !== 'ordered' ? ' (key)' : ''}</dt>
-                <dd className="mt-0.5">{graded.rationales[o.id]}</dd>
-              </div>
-            ))}
-          </dl>
+          {graded.review && <ReviewSchedule questionId={question.id} outcome={graded.review} canRate={graded.correct} />}
+          <Rationales question={question} keyIds={graded.key} rationales={graded.rationales} correct={graded.correct} />
         </div>
       )}
     </section>
+  );
+}
+
+function FlagToggle({ questionId, initial }: { questionId: string; initial: boolean }) {
+  const [flagged, setFlagged] = useState(initial);
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <span className="flex shrink-0 flex-col items-end">
+      <button
+        type="button"
+        aria-pressed={flagged}
+        disabled={pending}
+        onClick={() =>
+          start(async () => {
+            const r = await flagQuestion({ questionId, flagged: !flagged });
+            if (r.ok) {
+              setFlagged(r.data.flagged);
+              setError(null);
+            } else setError(r.error);
+          })
+        }
+        className={`inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium ring-1 transition ${flagged ? 'bg-amber-50 text-amber-800 ring-amber-300' : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50'}`}
+      >
+        <Flag className={`h-3.5 w-3.5 ${flagged ? 'fill-amber-400 text-amber-600' : ''}`} aria-hidden />
+        {flagged ? 'Flagged for review' : 'Flag for review'}
+      </button>
+      {error && <span role="alert" className="mt-1 text-xs text-red-700">{error}</span>}
+    </span>
+  );
+}
+
+function ReviewSchedule({ questionId, outcome, canRate }: { questionId: string; outcome: NonNullable<Graded['review']>; canRate: boolean }) {
+  const [current, setCurrent] = useState(outcome);
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700 ring-1 ring-slate-200" data-testid="review-schedule">
+      <p>Comes back <strong className="font-semibold text-slate-900">{current.next}</strong>{current.rating !== 'again' ? ` (rated ${current.rating})` : ''}.</p>
+      {canRate && (
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <span className="text-xs text-slate-500">How did that feel?</span>
+          {(['hard', 'good', 'easy'] as const).map((r) => (
+            <button
+              key={r}
+              type="button"
+              disabled={pending}
+              aria-pressed={current.rating === r}
+              onClick={() =>
+                start(async () => {
+                  const res = await rateReview({ questionId, rating: r });
+                  if (res.ok) setCurrent(res.data);
+                  else setError(res.error);
+                })
+              }
+              className={`rounded-md px-2.5 py-1 text-xs font-medium capitalize ring-1 ${current.rating === r ? 'bg-brand-600 text-white ring-brand-600' : 'bg-white text-slate-700 ring-slate-300 hover:bg-slate-100'}`}
+            >
+              {r}
+            </button>
+          ))}
+        </div>
+      )}
+      {error && <p role="alert" className="mt-1 text-xs text-red-700">{error}</p>}
+    </div>
   );
 }

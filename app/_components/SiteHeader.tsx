@@ -10,6 +10,7 @@ export async function SiteHeader() {
   const links = [
     { href: '/learn', label: 'Learn' },
     { href: '/practice', label: 'Practice' },
+    ...(viewer ? [{ href: '/account', label: 'Progress' }] : []),
     { href: '/sandbox', label: 'Sandbox' },
     { href: '/teach', label: 'Teach' },
     ...(viewer && !viewer.isGuest && hasRole(viewer.role, 'admin') ? [{ href: '/admin/users', label: 'Admin' }] : []),

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import type { PublicQuestion } from '@/app/_lib/content';
 import { QuestionCard } from '@/app/_components/QuestionCard';
 
-export function PracticeSession({ questions }: { questions: PublicQuestion[] }) {
+export function PracticeSession({ questions, set, flagged }: { questions: PublicQuestion[]; set: string; flagged: string[] }) {
   const [index, setIndex] = useState(0);
   const [results, setResults] = useState<boolean[]>([]);
   const answered = results.length > index;
@@ -17,9 +17,9 @@ export function PracticeSession({ questions }: { questions: PublicQuestion[] }) 
         <p className="text-sm font-medium uppercase tracking-wide text-slate-500">Set complete</p>
         <p className="mt-2 text-4xl font-semibold">{correct} / {questions.length}</p>
         <p className="mt-1 text-slate-600">{Math.round((100 * correct) / questions.length)}% correct</p>
-        <div className="mt-6 flex justify-center gap-3">
+        <div className="mt-6 flex flex-wrap justify-center gap-3">
           <Link href="/practice" className="btn-primary" prefetch={false}>Start another set</Link>
-          <Link href="/learn" className="btn-secondary">Review lessons</Link>
+          <Link href="/practice/review" className="btn-secondary">Spaced review</Link>
         </div>
       </div>
     );
@@ -34,7 +34,7 @@ export function PracticeSession({ questions }: { questions: PublicQuestion[] }) 
       <div className="mb-4 h-1.5 overflow-hidden rounded-full bg-slate-200" aria-hidden>
         <div className="h-full bg-brand-500 transition-all" style={{ width: `${(100 * index) / questions.length}%` }} />
       </div>
-      <QuestionCard key={q.id} question={q} mode="practice" number={index + 1} onAnswered={(ok) => setResults((r) => [...r, ok])} />
+      <QuestionCard key={q.id} question={q} mode="practice" set={set} flagged={flagged.includes(q.id)} number={index + 1} onAnswered={(ok) => setResults((r) => [...r, ok])} />
       {answered && (
         <div className="mt-4 flex justify-end">
           <button type="button" className="btn-primary" onClick={() => setIndex((i) => i + 1)} autoFocus>
