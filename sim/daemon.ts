@@ -6,6 +6,7 @@ import { createDb, databaseUrl } from '../prisma/db';
 import { applyMigrations } from '../prisma/migrate';
 import { archiveDirFromEnv } from './archive/archiveFiles';
 import { duplicatePolicyFromEnv } from './archive/storageService';
+import { traceSummary } from './dimse/ingestTrace';
 import { seedDemo } from './seed';
 import { startDicomServices } from './startDicomServices';
 
@@ -34,6 +35,7 @@ export async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: closing the DICOM listener`);
+    for (const t of traceSummary()) console.log(`ingest trace: ${t.stage.padEnd(45)} ${t.meanMs.toFixed(3)} ms × ${t.count}`);
     await services.close();
     await db.$disconnect();
     process.exit(0);

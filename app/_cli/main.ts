@@ -196,6 +196,31 @@ user
   });
 
 // `pacslab --help` lists every command, including the sub-commands of each group
+// ---------------------------------------------------------------- bench
+const bench = program.command('bench').description('benchmarks against DCMTK and Orthanc, measured in the same run');
+
+bench
+  .command('ingest')
+  .description('C-STORE ingest: the same N 512x512 CT files via storescu (one association, TCP_NODELAY=1) to DCMTK storescp, Orthanc and our daemon')
+  .option('-n, --count <n>', 'number of files (300 ≈ 160 MB; 4000 ≈ 2 GB)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+    return n;
+  }, 300)
+  .option('--rounds <n>', 'send to every receiver this many times (the machine is noisy: compare medians)', (v) => Number(v), 1)
+  .option('--targets <list>', 'comma-separated: storescp, orthanc, ours', 'storescp,orthanc,ours')
+  .option('--keep', 'keep the generated files and the receivers\' folders')
+  .option('--trace', 'print our daemon\'s per-stage timings (PACSLAB_INGEST_TRACE=1)')
+  .action(async (o: { count: number; rounds: number; targets: string; keep?: boolean; trace?: boolean }) => {
+    const { runIngestBench, formatIngestTable, TARGETS } = await import('@/sim/bench/ingest');
+    const targets = o.targets.split(',').map((t) => t.trim());
+    const unknown = targets.filter((t) => !(TARGETS as readonly string[]).includes(t));
+    if (unknown.length) fail(`unknown target(s) ${unknown.join(', ')}: use ${TARGETS.join(', ')}`);
+    const { results, work } = await runIngestBench({ count: o.count, rounds: o.rounds, targets: targets as never, keep: o.keep, trace: o.trace, log: (l) => console.log(l) });
+    console.log(`\n${formatIngestTable(results)}`);
+    if (o.keep) console.log(`\nfiles kept in ${work}`);
+  });
+
 program.addHelpText('after', () => {
   const lines: string[] = [];
   const walk = (cmd: Command, prefix: string) => {

@@ -1,0 +1,349 @@
+// C-STORE ingest benchmark (issue 3): the same N files, sent by the same client (DCMTK storescu, one
+// association, TCP_NODELAY=1 in its environment), in the same run, to
+//   (a) DCMTK storescp writing to a temp folder (no fsync, no index: the ceiling),
+//   (b) Orthanc (Debian package, 1.10) with a temp configuration and its own SQLite index,
+//   (c) our DICOM daemon (sim/daemon.ts) with a temp SQLite database and archive folder,
+// each started as a child process with TCP_NODELAY=1 in its environment, so its peak resident memory is read
+// from /proc/PID/status (VmHWM) when it has received everything.
+//
+// The files: N copies of a real CT slice enlarged to 512×512 16-bit (CT_small.dcm from python3-pydicom, 128×128,
+// pixels repeated 4×4, Pixel Spacing divided by 4, private tags kept), each with its own SOP Instance UID,
+// all in one study and series: ~525 KB each, ~160 MB for the default 300, ~2 GB for 4000.
+//
+// Run: `npx pacslab bench ingest` (see --help), or import runIngestBench().
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dcmjs from 'dcmjs';
+
+export const CT_SOURCE = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
+export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CALLING_AE = 'CT1';
+
+export type Target = 'storescp' | 'orthanc' | 'ours';
+export const TARGETS: readonly Target[] = ['storescp', 'orthanc', 'ours'];
+
+export interface IngestBenchOptions {
+  count?: number;
+  targets?: readonly Target[];
+  /** each round sends the files to every target once, in order */
+  rounds?: number;
+  /** keep the temp folders (printed) instead of removing them */
+  keep?: boolean;
+  /** progress lines */
+  log?: (line: string) => void;
+  /** run our daemon with PACSLAB_INGEST_TRACE=1 and log its per-stage timings */
+  trace?: boolean;
+}
+
+export interface IngestResult {
+  target: Target;
+  round: number;
+  images: number;
+  bytes: number;
+  seconds: number;
+  imagesPerSecond: number;
+  megabytesPerSecond: number;
+  /** VmHWM of the receiving process, kB (peak resident set since it started) */
+  peakRssKb?: number;
+  /** VmRSS once it was ready, before anything was sent, kB */
+  readyRssKb?: number;
+}
+
+// ---------------------------------------------------------------------------------------------- the files
+
+/**
+ * Writes `count` 512×512 CT files into `dir` (ct00001.dcm …) and returns their paths. One template is encoded
+ * with dcmjs; each copy then gets its own SOP Instance UID and Instance Number by patching fixed-width values,
+ * so 4000 files take seconds.
+ */
+export function makeCtFiles(dir: string, count: number): { files: string[]; bytes: number } {
+  mkdirSync(dir, { recursive: true });
+  // the project's dcmjs typings cover reading only
+  const { DicomMessage, DicomMetaDictionary, DicomDict } = dcmjs.data as unknown as DcmjsData;
+  (dcmjs as unknown as { log: { setLevel(l: string): void } }).log.setLevel('error');
+  const src = readFileSync(CT_SOURCE);
+  const parsed = DicomMessage.readFile(src.buffer.slice(src.byteOffset, src.byteOffset + src.byteLength));
+  const ds = DicomMetaDictionary.naturalizeDataset(parsed.dict);
+  const meta = DicomMetaDictionary.naturalizeDataset(parsed.meta);
+  const small = new Int16Array((ds.PixelData as ArrayBuffer[])[0]);
+  const big = new Int16Array(512 * 512);
+  for (let y = 0; y < 512; y++) for (let x = 0; x < 512; x++) big[y * 512 + x] = small[(y >> 2) * 128 + (x >> 2)];
+  // fixed-width UIDs (PS3.5 9.1: no leading zero in a component), so every copy has the same length
+  const run = `${randomInt(1, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+  const root = `2.25.${run}`;
+  const placeholderSop = `${root}.9${'9'.repeat(6)}`;
+  const placeholderNumber = '999999';
+  Object.assign(ds, {
+    Rows: 512,
+    Columns: 512,
+    PixelSpacing: (ds.PixelSpacing as number[]).map((v) => v / 4),
+    PixelData: [big.buffer],
+    StudyInstanceUID: `${root}.1`,
+    SeriesInstanceUID: `${root}.2`,
+    SOPInstanceUID: placeholderSop,
+    InstanceNumber: placeholderNumber,
+    SeriesDescription: 'ingest benchmark',
+  });
+  meta.MediaStorageSOPInstanceUID = placeholderSop;
+  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(ds);
+  const template = Buffer.from(dict.write());
+  const sopAt = indexesOf(template, Buffer.from(placeholderSop, 'latin1'));
+  // (0020,0013) Instance Number, IS, in Explicit VR Little Endian: tag, "IS", 2-byte length, value
+  const numberAt = indexesOf(template, Buffer.from([0x20, 0x00, 0x13, 0x00, 0x49, 0x53, 0x06, 0x00])).map((i) => i + 8);
+  if (sopAt.length !== 2 || numberAt.length !== 1) throw new Error(`benchmark template: placeholders found ${sopAt.length}× (SOP) and ${numberAt.length}× (number), expected 2 and 1`);
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const copy = Buffer.from(template);
+    const sop = `${root}.${1_000_001 + i}`.slice(0, placeholderSop.length);
+    for (const at of sopAt) copy.write(sop, at, 'latin1');
+    copy.write(String(i + 1).padStart(placeholderNumber.length, '0'), numberAt[0], 'latin1');
+    const file = join(dir, `ct${String(i + 1).padStart(5, '0')}.dcm`);
+    writeFileSync(file, copy);
+    files.push(file);
+  }
+  return { files, bytes: template.length * count };
+}
+
+interface DcmjsData {
+  DicomMessage: { readFile(b: ArrayBuffer): { dict: Record<string, unknown>; meta: Record<string, unknown> } };
+  DicomMetaDictionary: {
+    naturalizeDataset(d: Record<string, unknown>): Record<string, unknown>;
+    denaturalizeDataset(d: Record<string, unknown>): Record<string, unknown>;
+  };
+  DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
+}
+
+function indexesOf(haystack: Buffer, needle: Buffer): number[] {
+  const out: number[] = [];
+  for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) out.push(i);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- processes
+
+const NODELAY_ENV = { ...process.env, TCP_NODELAY: '1' };
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} before listening: ${output().slice(-2000)}`);
+    const up = await new Promise<boolean>((res) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.destroy();
+        res(true);
+      });
+      c.on('error', () => res(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not listening on ${port} after ${timeoutMs} ms: ${output().slice(-2000)}`);
+}
+
+function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Receiver {
+  port: number;
+  calledAe: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function spawnReceiver(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }) {
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? NODELAY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  const stop = () =>
+    new Promise<void>((res) => {
+      if (child.exitCode !== null || child.signalCode !== null) return res();
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        res();
+      });
+      child.kill('SIGTERM');
+    });
+  return { child, output: () => output, stop };
+}
+
+async function startStorescp(work: string): Promise<Receiver> {
+  const port = await freePort();
+  const out = join(work, 'storescp');
+  mkdirSync(out, { recursive: true });
+  // defaults otherwise: writes each data set as a Part 10 file, no fsync, no index
+  const r = spawnReceiver('storescp', ['-aet', 'STORESCP', '-od', out, String(port)], {});
+  await waitForPort(port, r.child, r.output);
+  return { port, calledAe: 'STORESCP', child: r.child, stop: r.stop };
+}
+
+async function startOrthanc(work: string): Promise<Receiver> {
+  const [port, httpPort] = [await freePort(), await freePort()];
+  const dir = join(work, 'orthanc');
+  mkdirSync(dir, { recursive: true });
+  const config = {
+    Name: 'pacslab-bench',
+    StorageDirectory: join(dir, 'storage'),
+    IndexDirectory: join(dir, 'index'),
+    StorageCompression: false,
+    DicomAet: 'ORTHANC',
+    DicomPort: port,
+    DicomCheckCalledAet: false,
+    DicomModalities: { ct1: [CALLING_AE, '127.0.0.1', 11120] },
+    HttpPort: httpPort,
+    RemoteAccessAllowed: false,
+    AuthenticationEnabled: false,
+    Plugins: [],
+    ConcurrentJobs: 1,
+  };
+  writeFileSync(join(dir, 'orthanc.json'), JSON.stringify(config, null, 2));
+  const r = spawnReceiver(ORTHANC_BINARY, [join(dir, 'orthanc.json')], {});
+  await waitForPort(port, r.child, r.output);
+  return { port, calledAe: 'ORTHANC', child: r.child, stop: r.stop };
+}
+
+async function startOurs(work: string, trace = false): Promise<Receiver & { output(): string }> {
+  const port = await freePort();
+  const dir = join(work, 'ours');
+  mkdirSync(dir, { recursive: true });
+  const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  const env = {
+    ...NODELAY_ENV,
+    DATABASE_URL: `file:${join(dir, 'pacslab.db')}`,
+    ARCHIVE_DIR: join(dir, 'archive'),
+    DICOM_HOST: '127.0.0.1',
+    DICOM_PORT: String(port),
+    ...(trace ? { PACSLAB_INGEST_TRACE: '1' } : {}),
+  };
+  const r = spawnReceiver(process.execPath, ['--import', existsSync(tsx) ? tsx : 'tsx', join(REPO_ROOT, 'sim', 'daemon.ts')], { cwd: REPO_ROOT, env });
+  await waitForPort(port, r.child, r.output);
+  return { port, calledAe: 'PACS', child: r.child, stop: r.stop, output: r.output };
+}
+
+const STARTERS: Record<Target, (work: string, trace?: boolean) => Promise<Receiver & { output?(): string }>> = { storescp: startStorescp, orthanc: startOrthanc, ours: startOurs };
+
+/** Sends every file over one association; resolves with the wall time of the whole storescu process. */
+function storescu(port: number, calledAe: string, fileDir: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((res, rej) => {
+    // +sd: every file in the folder, one association; storescu waits for each C-STORE response
+    const child = spawn('storescu', ['-aet', CALLING_AE, '-aec', calledAe, '+sd', '127.0.0.1', String(port), fileDir], { env: NODELAY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stdout.on('data', (d) => (err += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', rej);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (code !== 0 || /^E: /m.test(err)) rej(new Error(`storescu to ${calledAe} failed (exit ${code}): ${err.slice(-2000)}`));
+      else res(ms);
+    });
+  });
+}
+
+function countFiles(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith('.db') && !d.name.includes('pacslab.db')).length;
+}
+
+export function checkTools(targets: readonly Target[]) {
+  const missing: string[] = [];
+  if (spawnSync('sh', ['-c', 'command -v storescu']).status !== 0) missing.push('storescu (apt-get install dcmtk)');
+  if (targets.includes('storescp') && spawnSync('sh', ['-c', 'command -v storescp']).status !== 0) missing.push('storescp (apt-get install dcmtk)');
+  if (targets.includes('orthanc') && !existsSync(ORTHANC_BINARY)) missing.push(`${ORTHANC_BINARY} (apt-get install orthanc)`);
+  if (!existsSync(CT_SOURCE)) missing.push(`${CT_SOURCE} (apt-get install python3-pydicom)`);
+  if (missing.length) throw new Error(`the benchmark needs: ${missing.join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------- the run
+
+export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ results: IngestResult[]; work: string }> {
+  const count = opts.count ?? 300;
+  const targets = opts.targets ?? TARGETS;
+  const rounds = opts.rounds ?? 1;
+  const log = opts.log ?? (() => undefined);
+  checkTools(targets);
+  const work = mkdtempSync(join(tmpdir(), 'pacslab-bench-'));
+  const results: IngestResult[] = [];
+  try {
+    const fileDir = join(work, 'files');
+    const { bytes } = makeCtFiles(fileDir, count);
+    log(`${count} files of 512×512 CT (${(bytes / 1e6).toFixed(0)} MB) in ${fileDir}`);
+    for (let round = 1; round <= rounds; round++) {
+      for (const target of targets) {
+        const targetWork = join(work, `round${round}`);
+        const receiver = await STARTERS[target](targetWork, opts.trace);
+        try {
+          const pid = receiver.child.pid!;
+          const readyRssKb = procStatusKb(pid, 'VmRSS');
+          const ms = await storescu(receiver.port, receiver.calledAe, fileDir);
+          const peakRssKb = procStatusKb(pid, 'VmHWM');
+          const seconds = ms / 1000;
+          const stored = countFiles(join(targetWork, target === 'orthanc' ? 'orthanc/storage' : target === 'ours' ? 'ours/archive' : 'storescp'));
+          if (stored < count) throw new Error(`${target} holds ${stored} files after receiving ${count}`);
+          const r: IngestResult = { target, round, images: count, bytes, seconds, imagesPerSecond: count / seconds, megabytesPerSecond: bytes / 1e6 / seconds, peakRssKb, readyRssKb };
+          results.push(r);
+          log(`round ${round}: ${target.padEnd(8)} ${r.imagesPerSecond.toFixed(0).padStart(5)} img/s`);
+        } finally {
+          await receiver.stop();
+          if (opts.trace && receiver.output) for (const l of receiver.output().split('\n').filter((x) => x.startsWith('ingest trace:'))) log(`  ${l}`);
+          if (!opts.keep) rmSync(targetWork, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+  }
+  return { results, work };
+}
+
+const NAMES: Record<Target, string> = {
+  storescp: 'DCMTK storescp (no fsync, no index)',
+  orthanc: 'Orthanc 1.10 (SQLite index)',
+  ours: 'PACS Lab (fsync + index before success)',
+};
+
+/** A Markdown table of the results (one row per target and round) and, per target, the median. */
+export function formatIngestTable(results: readonly IngestResult[]): string {
+  const mb = (kb?: number) => (kb === undefined ? '' : (kb / 1024).toFixed(0));
+  const lines = ['| receiver | round | images | s | img/s | MB/s | RSS ready MB | peak RSS MB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  for (const r of results) {
+    lines.push(`| ${NAMES[r.target]} | ${r.round} | ${r.images} | ${r.seconds.toFixed(2)} | ${r.imagesPerSecond.toFixed(0)} | ${r.megabytesPerSecond.toFixed(0)} | ${mb(r.readyRssKb)} | ${mb(r.peakRssKb)} |`);
+  }
+  const median = (t: Target) => {
+    const v = results.filter((r) => r.target === t).map((r) => r.imagesPerSecond).sort((a, b) => a - b);
+    return v.length ? v[Math.floor(v.length / 2)] : undefined;
+  };
+  const [scp, orthanc, ours] = [median('storescp'), median('orthanc'), median('ours')];
+  if (ours !== undefined) {
+    const parts = [`ours median ${ours.toFixed(0)} img/s`];
+    if (orthanc) parts.push(`${(ours / orthanc).toFixed(2)}× Orthanc (target ≥ 3×)`);
+    if (scp) parts.push(`${((100 * ours) / scp).toFixed(0)}% of storescp (target ≥ 50%)`);
+    lines.push('', parts.join(', '));
+  }
+  return lines.join('\n');
+}
