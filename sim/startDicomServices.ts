@@ -3,6 +3,7 @@
 import { providerOf, databaseUrl, type Db } from '../prisma/db';
 import { ArchiveFiles } from './archive/archiveFiles';
 import { findService } from './archive/findScp';
+import { createGetService } from './archive/getScp';
 import { createMoveService } from './archive/moveScp';
 import { reconcileArchive, type ReconcileResult } from './archive/reconcileArchive';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
@@ -63,6 +64,7 @@ export function servicesByRole(opts: { db: Db; files: ArchiveFiles; duplicatePol
     createStorageService({ db: opts.db, files: opts.files, duplicatePolicy: opts.duplicatePolicy }),
     findService(opts.db),
     createMoveService({ db: opts.db, files: opts.files }),
+    createGetService({ db: opts.db, files: opts.files }),
     // Storage Commitment Push Model (1.2.840.10008.1.20.1) is not implemented yet: not offered, so its
     // presentation context is answered "abstract syntax not supported" rather than accepted and failed.
   ];

@@ -25,18 +25,44 @@ export function contextResultText(result: number): string {
   return RESULT_TEXT[result] ?? `unknown result ${result}`;
 }
 
+/** An SCP/SCU Role Selection item (PS3.7 D.3.3.4): the roles the association-requestor may play. */
+export interface RoleSelection {
+  scu: boolean;
+  scp: boolean;
+}
+
 export interface ProposedContext {
   id: number;
   abstractSyntax: string;
   transferSyntaxes: readonly string[];
+  /** the requestor's Role Selection item for this abstract syntax, when it sent one */
+  roles?: RoleSelection;
 }
 
 export interface ContextDecision extends ProposedContext {
   result: ContextResultCode;
   /** the one syntax accepted (result 0) */
   acceptedTransferSyntax?: string;
+  /** our answer to the Role Selection item (accepted contexts that proposed one) */
+  acceptedRoles?: RoleSelection;
   /** why, in words for the network log */
   reason: string;
+}
+
+export interface NegotiationOptions {
+  /**
+   * SOP classes for which the requestor may act as SCP (the storage SOP classes of C-GET sub-operations,
+   * PS3.4 C.4.3.3); for any other, a proposed SCP role is answered 0.
+   */
+  requestorScpRole?: ReadonlySet<string>;
+}
+
+/**
+ * Answers a Role Selection item (PS3.7 D.3.3.4): a role the requestor did not propose stays 0; the SCU role is
+ * granted (we serve the SOP class as SCP), the SCP role only where we may act as SCU ourselves (C-GET storage).
+ */
+export function answerRoles(abstractSyntax: string, proposed: RoleSelection, opts: NegotiationOptions = {}): RoleSelection {
+  return { scu: proposed.scu, scp: proposed.scp && (opts.requestorScpRole?.has(abstractSyntax) ?? false) };
 }
 
 /**
@@ -55,6 +81,7 @@ export interface ContextDecision extends ProposedContext {
 export function negotiateContexts(
   proposed: readonly ProposedContext[],
   supported: ReadonlyMap<string, ReadonlySet<string>>,
+  opts: NegotiationOptions = {},
 ): ContextDecision[] {
   return proposed.map((pc) => {
     const syntaxes = supported.get(pc.abstractSyntax);
@@ -73,11 +100,14 @@ export function negotiateContexts(
         reason: `none of the proposed transfer syntaxes (${pc.transferSyntaxes.map(transferSyntaxName).join(', ') || 'none'}) is supported`,
       };
     }
+    const acceptedRoles = pc.roles ? answerRoles(pc.abstractSyntax, pc.roles, opts) : undefined;
+    const roleWords = acceptedRoles ? `; role selection SCU ${acceptedRoles.scu ? 1 : 0}, SCP ${acceptedRoles.scp ? 1 : 0}${pc.roles!.scp && !acceptedRoles.scp ? ' (SCP role refused)' : ''}` : '';
     return {
       ...pc,
       result: ContextResult.Acceptance,
       acceptedTransferSyntax: accepted,
-      reason: `accepted in ${transferSyntaxName(accepted)} (first proposed syntax we support)`,
+      acceptedRoles,
+      reason: `accepted in ${transferSyntaxName(accepted)} (first proposed syntax we support)${roleWords}`,
     };
   });
 }

@@ -400,10 +400,19 @@ class Connection extends Scp {
   }
 
   private proposedContexts() {
+    // dcmjs-dimse reads a Role Selection item (PS3.7 D.3.3.4, one per abstract syntax) into the first context
+    // of that abstract syntax only; it applies to all of them
+    const roles = new Map<string, { scu: boolean; scp: boolean }>();
+    for (const { context } of this.association.getPresentationContexts()) {
+      const scu = context.getUserRole() as boolean | undefined;
+      const scp = context.getProviderRole() as boolean | undefined;
+      if (scu !== undefined || scp !== undefined) roles.set(context.getAbstractSyntaxUid(), { scu: scu === true, scp: scp === true });
+    }
     return this.association.getPresentationContexts().map(({ id, context }) => ({
       id,
       abstractSyntax: context.getAbstractSyntaxUid(),
       transferSyntaxes: [...context.getTransferSyntaxUids()],
+      roles: roles.get(context.getAbstractSyntaxUid()),
     }));
   }
 
@@ -422,16 +431,26 @@ class Connection extends Scp {
     const route = routed.route;
     const services = this.shared.services[route.local.role] ?? [];
     const supported = new Map<string, Set<string>>();
+    const requestorScpRole = new Set<string>();
     for (const s of services) {
       for (const sop of s.sopClasses) {
         this.handlersByAbstract.set(sop, s);
         supported.set(sop, new Set(s.transferSyntaxes));
       }
+      for (const sop of s.requestorScpRole ?? []) requestorScpRole.add(sop);
     }
     const proposed = this.proposedContexts();
-    const decisions = negotiateContexts(proposed, supported);
+    const decisions = negotiateContexts(proposed, supported, { requestorScpRole });
+    const answered = new Set<string>();
     for (const d of decisions) {
-      association.getPresentationContext(d.id).setResult(d.result, d.acceptedTransferSyntax);
+      const context = association.getPresentationContext(d.id);
+      context.setResult(d.result, d.acceptedTransferSyntax);
+      // dcmjs-dimse writes a Role Selection item in the A-ASSOCIATE-AC for every context with a role set: one
+      // per abstract syntax, and only for one we accepted
+      const answer = d.acceptedRoles && !answered.has(d.abstractSyntax) ? d.acceptedRoles : undefined;
+      if (answer) answered.add(d.abstractSyntax);
+      context.setUserRole(answer?.scu as boolean);
+      context.setProviderRole(answer?.scp as boolean);
     }
     if (!decisions.some((d) => d.result === 0)) {
       this.sendReject(Reject.noContexts, route.sandboxId, `none of the ${decisions.length} proposed presentation contexts is served by ${calledAe}`);

@@ -128,6 +128,11 @@ export interface DimseService {
   sopClasses: readonly string[];
   transferSyntaxes: readonly string[];
   handlers: DimseHandlers;
+  /**
+   * SOP classes whose SCP role the requestor may take on this AE (SCP/SCU Role Selection, PS3.7 D.3.3.4): the
+   * storage SOP classes a C-GET SCP sends its C-STORE sub-operations in (PS3.4 C.4.3.3).
+   */
+  requestorScpRole?: readonly string[];
 }
 
 /** Services offered by each local node role (`archive`, `worklist`, …). */
