@@ -6,6 +6,7 @@ import { findService } from './archive/findScp';
 import { createGetService } from './archive/getScp';
 import { createMoveService } from './archive/moveScp';
 import { reconcileArchive, type ReconcileResult } from './archive/reconcileArchive';
+import { createStorageCommitmentService } from './archive/storageCommitment';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
 import { startDimseServer } from './dimse/dimseServer';
 import type { DimseService, ServicesByRole } from './dimse/types';
@@ -65,8 +66,7 @@ export function servicesByRole(opts: { db: Db; files: ArchiveFiles; duplicatePol
     findService(opts.db),
     createMoveService({ db: opts.db, files: opts.files }),
     createGetService({ db: opts.db, files: opts.files }),
-    // Storage Commitment Push Model (1.2.840.10008.1.20.1) is not implemented yet: not offered, so its
-    // presentation context is answered "abstract syntax not supported" rather than accepted and failed.
+    createStorageCommitmentService({ db: opts.db, files: opts.files }),
   ];
   return { archive, worklist: [verification] };
 }

@@ -495,6 +495,9 @@ class Connection extends Scp {
 
   associationReleaseRequested() {
     this.outcome = 'released';
+    // the association is ending (AssociationInfo.signal): a request we sent and that is still unanswered will
+    // not be answered now (PS3.8 7.2); its sender learns at once, not after the ARTIM timeout
+    this.ended.abort();
     this.sendAssociationReleaseResponse();
     setTimeout(() => this.socket.destroy(), this.shared.artimTimeoutMs).unref();
   }
