@@ -2,6 +2,19 @@
 // A file is written to ARCHIVE_DIR/.incoming (same filesystem), fdatasync'd, then linked (keep-first) or renamed
 // (replace) to its final name and the directory fsync'd, so a crash leaves either the whole file or none; the
 // .incoming folder is swept on start. Nothing outside this module touches archive paths.
+//
+// Why both flushes, on every image (measured ~0.4-0.7 ms and ~0.2 ms on this disk, the largest part of a
+// C-STORE): POSIX makes fsync()/fdatasync() of a file cover its data and the metadata needed to read it back,
+// not the directory entry that names it (POSIX.1-2017 fsync(), "Application usage"; Linux fsync(2): "Calling
+// fsync() does not necessarily ensure that the entry in the directory containing the file has also reached
+// disk. For that an explicit fsync() on a file descriptor for the directory is also needed"). The name is made
+// by link()/rename() after the data is durable, so a crash can never show the final name with partial data;
+// the directory fsync then makes that name durable before the C-STORE success. On ext4 (data=ordered, jbd2) the
+// two are two journal commits: fdatasync commits the transaction holding the new inode, the link lands in a
+// later one, which only the directory fsync forces out. Linking first and flushing once would save a commit
+// but can leave, after a crash, a final name on a file whose delayed-allocation blocks never reached the disk
+// (ext4 guarantees no stale data, not complete data), i.e. a half-written archived file: not taken. The
+// directory fsync is skipped only when link() finds the name taken (nothing changed).
 import { closeSync, constants as fsConstants, fdatasyncSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync, writevSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
