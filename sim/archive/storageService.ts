@@ -12,7 +12,7 @@ import { TRANSFER_SYNTAXES, UNCOMPRESSED_TRANSFER_SYNTAXES } from '../dicom/tran
 import { parseUid } from '../dicom/uid';
 import type { AssociationInfo, DimseResult, DimseService, StoreRequest } from '../dimse/types';
 import { instancePath, type ArchiveFiles } from './archiveFiles';
-import { ensureSeries, instanceFields, isUniqueViolation, newIndexCache, type IndexCache } from './indexInstance';
+import { ensureSeries, insertInstance, instanceFields, isUniqueViolation, newIndexCache, type IndexCache } from './indexInstance';
 
 export type DuplicatePolicy = 'keep-first' | 'replace';
 
@@ -198,7 +198,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       return { status: Status.Success, logDetail: policy === 'replace' ? 'replaced the stored copy (DUPLICATE_POLICY=replace)' : 'stored again: the index row had no file' };
     }
     try {
-      await db.instance.create({ data: { ...data, sandboxId: a.sandboxId, seriesRefId }, select: { id: true } });
+      await insertInstance(db, { ...data, sandboxId: a.sandboxId, seriesRefId });
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'P2003') {
@@ -207,7 +207,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
         state.cache.studies.clear();
         state.cache.patients.clear();
         seriesRefId = await ensureSeries(db, state.cache, a.sandboxId, h);
-        await db.instance.create({ data: { ...data, sandboxId: a.sandboxId, seriesRefId }, select: { id: true } });
+        await insertInstance(db, { ...data, sandboxId: a.sandboxId, seriesRefId });
       } else if (isUniqueViolation(e)) {
         // the SOP Instance UID has a row already: stored under other Study/Series UIDs, a row whose file is gone,
         // or a concurrent association that indexed the same instance first
