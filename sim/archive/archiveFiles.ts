@@ -55,6 +55,13 @@ export class ArchiveFiles {
   private dirs = new Set<string>();
   /** open directory descriptors, least recently used first */
   private dirFds = new Map<string, number>();
+  /**
+   * Clean-up deferred past the C-STORE response: a sender waits for each response, so closing the temp file and
+   * unlinking its temporary name happen while it prepares its next image. Neither matters for durability (the
+   * data is fdatasync'd and linked first; .incoming is swept on start).
+   */
+  private deferred: (() => void)[] = [];
+  private housekeeping = false;
 
   constructor(readonly root: string) {}
 
@@ -89,11 +96,11 @@ export class ArchiveFiles {
    */
   async write(rel: string, parts: readonly Buffer[], overwrite: boolean): Promise<{ outcome: WriteOutcome; size: number }> {
     const finalPath = this.absolute(rel);
-    const tmp = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
     let size = 0;
     for (const p of parts) size += p.length;
     // Synchronous on purpose: a 512 KiB write + fdatasync takes ~1.5 ms, while each async step is a thread-pool
     // round trip that doubled the per-instance latency in measurement; the disk serialises them anyway.
+    const tmp = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
     const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
     try {
       let pending = [...parts];
@@ -122,7 +129,7 @@ export class ArchiveFiles {
       }
       throw e;
     }
-    closeSync(fd);
+    this.later(() => closeSync(fd));
     try {
       const dir = dirname(finalPath);
       await this.ensureDir(dir);
@@ -160,10 +167,32 @@ export class ArchiveFiles {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
           outcome = 'exists';
         }
-        unlinkSync(tmp);
+        // the data now has its final name (or was refused): the temporary name can go after the response
+        this.later(() => unlinkSync(tmp));
       }
       if (outcome !== 'exists') this.fsyncDir(dir);
       return { outcome, size };
+    }
+  }
+
+  /** Runs `f` once the current C-STORE has been answered (setImmediate runs after the response's microtask). */
+  private later(f: () => void) {
+    this.deferred.push(f);
+    if (this.housekeeping) return;
+    this.housekeeping = true;
+    setImmediate(() => this.runDeferred());
+  }
+
+  private runDeferred() {
+    this.housekeeping = false;
+    const jobs = this.deferred;
+    this.deferred = [];
+    for (const f of jobs) {
+      try {
+        f();
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') console.error(`archive housekeeping: ${(e as Error).message}`);
+      }
     }
   }
 
@@ -218,6 +247,7 @@ export class ArchiveFiles {
   }
 
   async close() {
+    this.runDeferred();
     for (const fd of this.dirFds.values()) closeSync(fd);
     this.dirFds.clear();
   }
