@@ -1,5 +1,7 @@
 // The DICOM services as their own process: `npx tsx sim/daemon.ts` (npm run sim). Migrates the database,
 // ensures the demo sandbox exists, starts the listener, and shuts down cleanly on SIGTERM/SIGINT.
+// Run it with MALLOC_ARENA_MAX=2 in its environment, as `npm run sim` does: glibc's default malloc arenas (8 per
+// core) fragment under the socket buffers of a long transfer, ~40 MB of peak RSS on a 2 GB study (sim/bench/ingest.ts).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createDb, databaseUrl } from '../prisma/db';
