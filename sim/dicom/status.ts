@@ -95,6 +95,9 @@ export const Status = {
   UnrecognizedOperation: 0x0211,
   InvalidArgumentValue: 0x0115,
   MissingAttribute: 0x0120,
+  NoSuchAttribute: 0x0105,
+  InvalidAttributeValue: 0x0106,
+  MissingAttributeValue: 0x0121,
 } as const;
 
 const BY_CODE = new Map<number, StatusEntry>();

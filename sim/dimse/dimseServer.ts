@@ -616,6 +616,8 @@ class Connection extends Scp {
       const response = makeResponse();
       response.setStatus(result.status);
       if (result.errorComment) response.setErrorComment(truncateComment(result.errorComment));
+      if (result.errorId !== undefined) response.getCommandDataset().setElement('ErrorID', result.errorId as never); // a US value: dcmjs-dimse types every element as a string
+      if (result.affectedSopInstanceUid) response.setAffectedSopInstanceUid(result.affectedSopInstanceUid);
       if (result.reply && context) response.setDataset(new Dataset(result.reply, context.getAcceptedTransferSyntaxUid()));
       mark('6 handler tail');
       if (!this.finished) callback(response);

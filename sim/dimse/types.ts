@@ -51,6 +51,10 @@ export interface DimseResult {
   status: number;
   /** (0000,0902) Error Comment, LO: at most 64 characters are sent */
   errorComment?: string;
+  /** (0000,0903) Error ID, US: a service-specific refinement of a failure (e.g. MPPS A710, PS3.4 F.7.2.2.2) */
+  errorId?: number;
+  /** (0000,1000) Affected SOP Instance UID of an N-CREATE response, when the SCP created the UID itself (PS3.7 10.1.5.1.4) */
+  affectedSopInstanceUid?: string;
   /** extra words for the network log only */
   logDetail?: string;
 }
