@@ -61,6 +61,11 @@ export class ArchiveFiles {
    * data is fdatasync'd and linked first; .incoming is swept on start).
    */
   private deferred: (() => void)[] = [];
+  /**
+   * The next temporary file, created empty after a response rather than on the path of the next C-STORE
+   * (creating a file costs ~0.15-0.25 ms here). At most one; an empty .part file holds no data.
+   */
+  private spare: { path: string; fd: number } | undefined;
   private housekeeping = false;
 
   constructor(readonly root: string) {}
@@ -100,8 +105,11 @@ export class ArchiveFiles {
     for (const p of parts) size += p.length;
     // Synchronous on purpose: a 512 KiB write + fdatasync takes ~1.5 ms, while each async step is a thread-pool
     // round trip that doubled the per-instance latency in measurement; the disk serialises them anyway.
-    const tmp = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
-    const fd = openSync(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+    const { path: tmp, fd } = this.spare ?? this.openTemp();
+    this.spare = undefined;
+    this.later(() => {
+      this.spare ??= this.openTemp();
+    });
     try {
       let pending = [...parts];
       let written = 0;
@@ -173,6 +181,11 @@ export class ArchiveFiles {
       if (outcome !== 'exists') this.fsyncDir(dir);
       return { outcome, size };
     }
+  }
+
+  private openTemp() {
+    const path = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
+    return { path, fd: openSync(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644) };
   }
 
   /** Runs `f` once the current C-STORE has been answered (setImmediate runs after the response's microtask). */
@@ -248,6 +261,11 @@ export class ArchiveFiles {
 
   async close() {
     this.runDeferred();
+    if (this.spare) {
+      closeSync(this.spare.fd);
+      unlinkSync(this.spare.path);
+      this.spare = undefined;
+    }
     for (const fd of this.dirFds.values()) closeSync(fd);
     this.dirFds.clear();
   }
