@@ -256,7 +256,7 @@ class Connection extends Scp {
     };
     socket.on('data', (chunk: Buffer) => {
       self.statistics.addBytesReceived(chunk.length);
-      reader ??= new PduReader({ maxPDataLength: this.shared.maxPduReceive, maxControlLength: MAX_CONTROL_PDU }, (type, pdu) => this.receivePdu(type, pdu));
+      reader ??= new PduReader({ maxPDataLength: this.shared.maxPduReceive, maxControlLength: MAX_CONTROL_PDU }, (type, parts, length) => this.receivePdu(type, parts, length));
       try {
         reader.push(chunk);
       } catch (e) {
@@ -283,16 +283,16 @@ class Connection extends Scp {
     }, 1000);
   }
 
-  private receivePdu(type: number, pdu: Buffer) {
+  private receivePdu(type: number, parts: Buffer[], length: number) {
     const self = this as unknown as DimseInternals;
     if (!self.dimse) mark('0 wait for the next request');
     self.lastPduTime = Date.now();
     if (type !== PduType.PDataTf) {
-      void self._processPdu(pdu);
+      void self._processPdu(parts.length === 1 ? parts[0] : Buffer.concat(parts, length));
       return;
     }
     try {
-      for (const pdv of readPdvs(pdu)) this.receivePdv(pdv);
+      for (const pdv of readPdvs(parts, length)) this.receivePdv(pdv);
     } catch (e) {
       this.sendAbort(constants.AbortSource.ServiceProvider, constants.AbortReason.UnexpectedPdu);
       (this as unknown as EventEmitter).emit('networkError', e as Error);
@@ -314,7 +314,7 @@ class Connection extends Scp {
     if (!context) throw new PduError(`PDV on presentation context ${pdv.presentationContextId}, which was not negotiated`);
     if (pdv.command) {
       if (self.dimse) throw new PduError('a command PDV arrived while the data set of the previous command was expected');
-      this.fragments.push(pdv.value);
+      this.fragments.push(...pdv.value);
       if (!pdv.last) return;
       const bytes = this.fragments.length === 1 ? this.fragments[0] : Buffer.concat(this.fragments);
       this.fragments = [];
@@ -335,8 +335,8 @@ class Connection extends Scp {
     const message = self.dimse;
     if (!message) throw new PduError('a data set PDV arrived without a command');
     const store = self.dimseStoreStream;
-    if (store) store.write(pdv.value);
-    else this.fragments.push(pdv.value);
+    if (store) for (const v of pdv.value) store.write(v);
+    else this.fragments.push(...pdv.value);
     if (!pdv.last) return;
     self.dimse = undefined;
     self.dimseStoreStream = undefined;

@@ -2,8 +2,9 @@
 // their PDVs (PS3.8 9.3.5.1). dcmjs-dimse's own reader concatenates every socket chunk onto the PDU received
 // so far and then copies each PDU twice more (SmartBuffer, PDV values): for a 512 KiB CT slice that was ~2 MiB
 // of short-lived buffers per image, a quarter of the server's time in garbage collection, and a resident size
-// that grew with the data rate. Here a PDU that lies inside one socket chunk is a view of that chunk; one that
-// spans chunks is copied once. PDU lengths are checked against what we accept before anything is buffered.
+// that grew with the data rate. Here a PDU is handed on as the views of the socket chunks it lies in, and a PDV
+// value as views too: nothing of a data set is copied until the store joins it once. PDU lengths are checked
+// against what we accept before anything is buffered.
 
 /** PS3.8 9.3.1, Table 9-1 */
 export const PduType = {
@@ -22,7 +23,9 @@ export interface Pdv {
   command: boolean;
   /** message control header bit 1: last fragment */
   last: boolean;
-  value: Buffer;
+  /** the value, as views of the socket chunks it arrived in */
+  value: Buffer[];
+  length: number;
 }
 
 export class PduError extends Error {
@@ -40,8 +43,9 @@ export interface PduReaderLimits {
 }
 
 /**
- * Feed it socket chunks; it calls `onPdu(type, pdu)` with each complete PDU (6-byte header included). Throws
- * PduError on an unknown PDU type or a length over the limits: the caller aborts the association.
+ * Feed it socket chunks; it calls `onPdu(type, parts, length)` with each complete PDU (6-byte header included)
+ * as the views of the chunks it lies in. Throws PduError on an unknown PDU type or a length over the limits:
+ * the caller aborts the association.
  */
 export class PduReader {
   private parts: Buffer[] = [];
@@ -52,7 +56,7 @@ export class PduReader {
 
   constructor(
     private readonly limits: PduReaderLimits,
-    private readonly onPdu: (type: number, pdu: Buffer) => void,
+    private readonly onPdu: (type: number, parts: Buffer[], length: number) => void,
   ) {}
 
   push(chunk: Buffer) {
@@ -67,7 +71,7 @@ export class PduReader {
         }
         const total = this.checkHeader(chunk, pos);
         if (chunk.length - pos >= total) {
-          this.onPdu(chunk[pos], chunk.subarray(pos, pos + total));
+          this.onPdu(chunk[pos], [chunk.subarray(pos, pos + total)], total);
           pos += total;
           continue;
         }
@@ -82,6 +86,7 @@ export class PduReader {
         pos += take;
         if (this.have < 6) return;
         const head = Buffer.concat(this.parts, 6);
+        this.parts = [head];
         this.need = this.checkHeader(head, 0);
         if (this.have >= this.need) this.emitAssembled();
         continue;
@@ -99,11 +104,12 @@ export class PduReader {
   }
 
   private emitAssembled() {
-    const pdu = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.have);
+    const parts = this.parts;
+    const length = this.have;
     this.parts = [];
     this.have = 0;
     this.need = 0;
-    this.onPdu(pdu[0], pdu);
+    this.onPdu(parts[0][0], parts, length);
   }
 
   /** the PDU's total length (header included) */
@@ -123,23 +129,58 @@ export class PduReader {
   }
 }
 
-/** The PDVs of one P-DATA-TF PDU (header included), as views of it. */
-export function readPdvs(pdu: Buffer): Pdv[] {
+/** Reads a P-DATA-TF PDU given as consecutive parts, without joining them. */
+class PartsCursor {
+  private i = 0;
+  private off = 0;
+  remaining: number;
+  constructor(
+    private readonly parts: readonly Buffer[],
+    length: number,
+  ) {
+    this.remaining = length;
+  }
+  /** the next n bytes as views (several when they cross a part boundary) */
+  take(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    this.remaining -= n;
+    while (n > 0) {
+      const p = this.parts[this.i];
+      const k = Math.min(n, p.length - this.off);
+      out.push(p.subarray(this.off, this.off + k));
+      this.off += k;
+      n -= k;
+      if (this.off === p.length) {
+        this.i++;
+        this.off = 0;
+      }
+    }
+    return out;
+  }
+  /** the next n (small) bytes as one buffer */
+  bytes(n: number): Buffer {
+    const t = this.take(n);
+    return t.length === 1 ? t[0] : Buffer.concat(t, n);
+  }
+}
+
+/** The PDVs of one P-DATA-TF PDU (header included, given as parts), their values as views. */
+export function readPdvs(parts: readonly Buffer[], length = parts.reduce((n, p) => n + p.length, 0)): Pdv[] {
   const pdvs: Pdv[] = [];
-  const end = pdu.length;
-  let pos = 6;
-  while (pos < end) {
-    if (end - pos < 6) throw new PduError('P-DATA-TF ends inside a PDV item header');
-    const length = pdu.readUInt32BE(pos);
-    if (length < 2 || pos + 4 + length > end) throw new PduError(`PDV item length ${length} does not fit the P-DATA-TF PDU`);
-    const header = pdu[pos + 5];
+  const c = new PartsCursor(parts, length);
+  c.take(6);
+  while (c.remaining > 0) {
+    if (c.remaining < 6) throw new PduError('P-DATA-TF ends inside a PDV item header');
+    const head = c.bytes(6);
+    const itemLength = head.readUInt32BE(0);
+    if (itemLength < 2 || itemLength - 2 > c.remaining) throw new PduError(`PDV item length ${itemLength} does not fit the P-DATA-TF PDU`);
     pdvs.push({
-      presentationContextId: pdu[pos + 4],
-      command: (header & 0x01) !== 0,
-      last: (header & 0x02) !== 0,
-      value: pdu.subarray(pos + 6, pos + 4 + length),
+      presentationContextId: head[4],
+      command: (head[5] & 0x01) !== 0,
+      last: (head[5] & 0x02) !== 0,
+      value: c.take(itemLength - 2),
+      length: itemLength - 2,
     });
-    pos += 4 + length;
   }
   if (!pdvs.length) throw new PduError('P-DATA-TF without a PDV item');
   return pdvs;
