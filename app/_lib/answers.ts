@@ -1,7 +1,7 @@
 // Grading one answer and recording it: the one path behind the answerQuestion server action and
 // POST /api/answers. The key and rationales are returned only after the answer is stored.
-// Queries on the hot path: one write for the response (its attempt found or created in the same statement
-// group), plus, for a miss or a review answer, one read and one write of the review card.
+// Queries on the hot path, none in a transaction: one indexed read of the attempt (created on a set's first
+// answer), one insert of the response, and for a miss or a review answer one read and one write of its card.
 import { z } from 'zod';
 import type { Db } from '@/prisma/db';
 import { gradeAnswer } from '@/content/grade';
@@ -47,30 +47,34 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
 
+/**
+ * The attempt an answer belongs to: found by its unique (user, mode, set), created on the set's first answer.
+ * Two plain statements rather than a nested write: a nested write is a transaction, and on SQLite the driver
+ * adapter runs transactions one at a time, which queued 100 concurrent students behind each other.
+ */
+async function attemptFor(db: Db, userId: string, mode: string, setKey: string, now: Date): Promise<string> {
+  const where = { userId_mode_setKey: { userId, mode, setKey } };
+  const found = await db.quizAttempt.findUnique({ where, select: { id: true } });
+  if (found) return found.id;
+  try {
+    return (await db.quizAttempt.create({ data: { userId, mode, setKey, startedAt: now }, select: { id: true } })).id;
+  } catch (error) {
+    // two first answers of one set at once: the other request created it
+    if (!isUniqueViolation(error)) throw error;
+    return (await db.quizAttempt.findUniqueOrThrow({ where, select: { id: true } })).id;
+  }
+}
+
 export async function submitAnswer(db: Db, userId: string, input: AnswerInput, now: Date): Promise<Graded> {
   const question = questionOr404(input.questionId);
   const answer = input.answer.filter((id) => question.options.some((o) => o.id === id));
   const correct = answer.length === input.answer.length && gradeAnswer(question, answer);
   const setKey = setKeyFor(input, question, now);
-  const where = { userId_mode_setKey: { userId, mode: input.mode, setKey } };
-  const write = () =>
-    db.response.create({
-      data: {
-        questionId: question.id,
-        answer: JSON.stringify(input.answer),
-        correct,
-        answeredAt: now,
-        attempt: { connectOrCreate: { where, create: { userId, mode: input.mode, setKey, startedAt: now } } },
-      },
-      select: { id: true },
-    });
-  try {
-    await write();
-  } catch (error) {
-    // two first answers of one set at once: the other request created the attempt; connect to it
-    if (!isUniqueViolation(error)) throw error;
-    await write();
-  }
+  const attemptId = await attemptFor(db, userId, input.mode, setKey, now);
+  await db.response.create({
+    data: { attemptId, questionId: question.id, answer: JSON.stringify(input.answer), correct, answeredAt: now },
+    select: { id: true },
+  });
   const graded: Graded = {
     correct,
     key: [...question.key],

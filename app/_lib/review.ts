@@ -19,7 +19,15 @@ export async function recordMiss(db: Tx, userId: string, questionId: string, now
   const after = schedule(before, 'again', now);
   const data = { ...after, lastRating: ratingNumber('again'), previous: snapshot(before) };
   if (existing) await db.reviewCard.update({ where: { id: existing.id }, data });
-  else await db.reviewCard.upsert({ where: { userId_questionId: { userId, questionId } }, update: data, create: { userId, questionId, ...data } });
+  else {
+    // create, not upsert: a non-native upsert is a transaction, and this is on the answer path
+    try {
+      await db.reviewCard.create({ data: { userId, questionId, ...data } });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      await db.reviewCard.update({ where: { userId_questionId: { userId, questionId } }, data });
+    }
+  }
 }
 
 /** Flags (or unflags) an item for review. A flagged item with no card gets a new one, due now. */
