@@ -1,7 +1,9 @@
 // The public demo sandbox (DESIGN.md): archive PACS and worklist broker RIS served by our listener, the
-// simulated modalities CT1, DX1, MR1, US1 as known calling AEs, and VIEWER1 as the default C-MOVE destination.
+// simulated modalities CT1, DX1, MR1, US1 as known calling AEs, VIEWER1 as the default C-MOVE destination, and a
+// day of orders for today (sim/ris/seedOrders.ts).
 // Idempotent: safe on every start; it never overwrites a node an administrator has edited.
 import type { Db } from '@/prisma/db';
+import { seedOrders } from './ris/seedOrders';
 
 export const DEMO_SLUG = 'demo';
 
@@ -28,5 +30,7 @@ export async function seedDemo(db: Db): Promise<{ sandboxId: string; created: st
     await db.dicomNode.create({ data: { sandboxId: sandbox.id, ...node } });
     created.push(node.aeTitle);
   }
+  // today's orders on the RIS worklist (another day adds that day's)
+  await seedOrders(db, sandbox.id);
   return { sandboxId: sandbox.id, created };
 }

@@ -9,6 +9,8 @@ import { reconcileArchive, type ReconcileResult } from './archive/reconcileArchi
 import { createStorageCommitmentService } from './archive/storageCommitment';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
 import { startDimseServer } from './dimse/dimseServer';
+import { createMppsService } from './ris/mppsScp';
+import { createWorklistService } from './ris/worklistScp';
 import type { DimseService, ServicesByRole } from './dimse/types';
 
 export interface DicomServicesOptions {
@@ -68,7 +70,7 @@ export function servicesByRole(opts: { db: Db; files: ArchiveFiles; duplicatePol
     createGetService({ db: opts.db, files: opts.files }),
     createStorageCommitmentService({ db: opts.db, files: opts.files }),
   ];
-  return { archive, worklist: [verification] };
+  return { archive, worklist: [verification, createWorklistService(opts.db), createMppsService(opts.db)] };
 }
 
 export async function startDicomServices(opts: DicomServicesOptions): Promise<DicomServices> {
