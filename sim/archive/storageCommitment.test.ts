@@ -133,6 +133,16 @@ async function until<T>(f: () => T | undefined, ms = 10_000): Promise<T> {
   }
 }
 
+async function untilAsync<T>(f: () => Promise<T | null | undefined>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('Storage Commitment Push Model SCP', () => {
   it('answers N-ACTION 0000 and reports on the same association while it is open: committed, unknown (0112), class conflict (0119)', async () => {
     const r = requestCommitment({
@@ -156,6 +166,9 @@ describe('Storage Commitment Push Model SCP', () => {
       { ReferencedSOPClassUID: CT_CLASS, ReferencedSOPInstanceUID: '1.2.826.0.1.3680043.8.498.404', FailureReason: 0x0112 },
       { ReferencedSOPClassUID: MR_CLASS, ReferencedSOPInstanceUID: ctUid, FailureReason: 0x0119 },
     ]);
+    // the network log shows the request and the report we sent on the same association
+    const sent = await untilAsync(() => t.db.dimseLog.findFirst({ where: { command: 'N-EVENT-REPORT-RQ (sent by us)', association: { callingAe: 'CT1', calledAe: 'PACS' } } }));
+    expect(sent.status).toBe(0);
   });
 
   it('reports on a new association to the requester’s known node once its own association is gone (Event Type 1, role selection SCU 0 / SCP 1)', async () => {
@@ -171,6 +184,10 @@ describe('Storage Commitment Push Model SCP', () => {
     expect(report.dataset.TransactionUID).toBe('1.2.826.0.1.3680043.8.498.1002');
     expect(plain(report.dataset.ReferencedSOPSequence)).toEqual([{ ReferencedSOPClassUID: CT_CLASS, ReferencedSOPInstanceUID: ctUid }]);
     expect(report.dataset.FailedSOPSequence).toBeUndefined();
+    // logged as an association of our own, PACS → CT1
+    const sent = await untilAsync(() => t.db.dimseLog.findFirst({ where: { command: 'N-EVENT-REPORT-RQ (sent by us)', association: { callingAe: 'PACS', calledAe: 'CT1' } }, include: { association: true } }));
+    expect(sent.status).toBe(0);
+    expect(sent.association.outcome).toBe('released');
   });
 
   it('refuses an unknown Action Type (0123) and a request without a Transaction UID (0120), and reports nothing', async () => {

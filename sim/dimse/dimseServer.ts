@@ -508,19 +508,41 @@ class Connection extends Scp {
     this.socket.destroy();
   }
 
+  /** Sends a request to the peer on this association (N-EVENT-REPORT, C-GET sub-operations); logged like the requests we receive. */
   private sendRequestAsync(request: DimseRequest): Promise<DimseResponse> {
+    const started = performance.now();
+    const command = `${COMMAND_NAMES[request.getCommandFieldType()] ?? 'DIMSE'} (sent by us)`;
+    const log = (status: number, meaning: string) =>
+      this.logWriter?.dimse({
+        command,
+        sopClassUid: safe(() => request.getAffectedSopClassUid()) ?? safe(() => request.getRequestedSopClassUid()) ?? '',
+        sopInstanceUid: safe(() => request.getAffectedSopInstanceUid()) ?? safe(() => request.getRequestedSopInstanceUid()) ?? '',
+        status,
+        statusMeaning: meaning,
+        durationMs: performance.now() - started,
+        bytes: 0,
+        at: new Date(),
+      });
     return new Promise((resolve, reject) => {
       if (!this.info?.isOpen()) return reject(new Error('the association is closed'));
       let last: DimseResponse | undefined;
-      const onClose = () => reject(new Error('the association ended before the response arrived'));
+      const onClose = () => {
+        log(-1, 'not answered: the association ended before the peer responded');
+        reject(new Error('the association ended before the response arrived'));
+      };
       this.ended.signal.addEventListener('abort', onClose, { once: true });
       request.on('response', (r: DimseResponse) => {
         last = r;
       });
       request.on('done', () => {
         this.ended.signal.removeEventListener('abort', onClose);
-        if (last) resolve(last);
-        else reject(new Error('no presentation context accepted for the request'));
+        if (last) {
+          log(last.getStatus(), `${describeStatus(last.getStatus())} (the peer's answer)`);
+          resolve(last);
+        } else {
+          log(-1, 'not sent: no accepted presentation context for it');
+          reject(new Error('no presentation context accepted for the request'));
+        }
       });
       this.sendRequests(request);
     });

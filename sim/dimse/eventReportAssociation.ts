@@ -69,7 +69,7 @@ export function sendEventReportOnNewAssociation(o: SendEventReportOptions): Prom
       if (writer) {
         if (status !== undefined) {
           writer.dimse({
-            command: 'N-EVENT-REPORT-RQ (sent)',
+            command: 'N-EVENT-REPORT-RQ (sent by us)',
             sopClassUid: o.sopClassUid,
             sopInstanceUid: String(o.request.getAffectedSopInstanceUid?.() ?? ''),
             status,
