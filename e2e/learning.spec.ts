@@ -4,7 +4,8 @@
 // and the progress page. Screenshots at 1280 and 375 px go to e2e/artifacts.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { E2E } from './env';
-import { shot } from './helpers';
+import { join } from 'node:path';
+import { shot, SHOTS } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -138,7 +139,11 @@ test('a guest learns: lesson check, practice set, timed mock exam, score report,
   await expect(page.getByTestId('category-results')).toContainText('Image Production');
   await expect(page.getByTestId('category-results')).toContainText('Image Management and Informatics');
   await expect(page.getByTestId('mock-review').locator('li')).toHaveCount(20);
-  await expect(page.getByTestId('mock-review').locator('details[open]').first()).toContainText('Key:');
+  const wrong = page.getByTestId('mock-review').locator('details[data-result=wrong], details[data-result=unanswered]').first();
+  await wrong.locator('summary').click();
+  await expect(wrong).toContainText('Key:');
+  await expect(wrong).toContainText('Your answer:');
+  await page.screenshot({ path: join(SHOTS, 'learning-mock-report-top-1280.png') });
   await shot(page, 'learning-mock-report-1280');
   await at375(page, 'learning-mock-report-375');
   // submitted: the exam page now shows the report, answers cannot change

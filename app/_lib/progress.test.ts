@@ -43,4 +43,12 @@ describe('computeProgress', () => {
     expect(p.days.at(-1)).toMatchObject({ date: '2027-03-02', answered: 2, 'safety:accuracy': 50, 'safety:mastery': 50 });
     expect(p.streak).toMatchObject({ current: 3, longest: 3 });
   });
+
+  it('starts the chart the day before the first answer, showing at least a week', () => {
+    const p = computeProgress([{ questionId: 'a1', correct: true, answeredAt: at('2027-03-09') }], [], bank, at('2027-03-10'));
+    expect(p.days).toHaveLength(7);
+    expect(p.days[0].date).toBe('2027-03-04');
+    const long = computeProgress([{ questionId: 'a1', correct: true, answeredAt: at('2027-01-01') }], [], bank, at('2027-03-10'));
+    expect(long.days).toHaveLength(30);
+  });
 });

@@ -87,7 +87,10 @@ export function computeProgress(
   const cats = (Object.keys(CATEGORIES) as CategoryId[]).filter((c) => bankCount.get(c));
 
   // walk the answers in time order, recording the state at the end of each day in the chart window
-  const first = addDays(day(now), -(chartDays - 1));
+  // from the day before the first answer (at least a week, at most chartDays), so a new learner's chart is not empty
+  const earliest = addDays(day(now), -(chartDays - 1));
+  const start = sorted.length ? addDays(day(sorted[0].answeredAt), -1) : earliest;
+  const first = [start, earliest, addDays(day(now), -6)].sort()[1];
   const points: DayPoint[] = [];
   let i = 0;
   for (let d = first; d <= day(now); d = addDays(d, 1)) {

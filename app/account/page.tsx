@@ -72,7 +72,7 @@ export default async function AccountPage() {
       </Link>
 
       <section className="card mt-6 p-4" aria-labelledby="chart-h">
-        <h2 id="chart-h" className="text-base font-semibold">Per category, last 30 days</h2>
+        <h2 id="chart-h" className="text-base font-semibold">Per category over time</h2>
         <ProgressChart days={p.days} categories={p.categories.map((c) => ({ id: c.category, label: c.label }))} />
       </section>
 

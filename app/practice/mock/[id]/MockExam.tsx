@@ -24,7 +24,7 @@ export function MockExam({ attemptId, items, deadline, serverNow }: { attemptId:
   const router = useRouter();
   const [answers, setAnswers] = useState<(string[] | null)[]>(() => items.map((i) => i.answer));
   const [flags, setFlags] = useState<boolean[]>(() => items.map((i) => i.flagged));
-  const [index, setIndex] = useState(0);
+  const [index, setIndex] = useState(() => Math.max(0, items.findIndex((i) => !i.answer)));
   const [confirming, setConfirming] = useState(false);
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error'>('saved');
   const [error, setError] = useState<string | null>(null);
@@ -102,7 +102,7 @@ export function MockExam({ attemptId, items, deadline, serverNow }: { attemptId:
 
   return (
     <div className="mx-auto max-w-5xl">
-      <div className="sticky top-14 z-30 -mx-4 mb-4 border-b border-slate-200 bg-white/95 px-4 py-2 backdrop-blur sm:mx-0 sm:rounded-xl sm:border sm:shadow-sm">
+      <div className="sticky top-[94px] z-30 -mx-4 mb-4 md:top-14 border-b border-slate-200 bg-white/95 px-4 py-2 backdrop-blur sm:mx-0 sm:rounded-xl sm:border sm:shadow-sm">
         <div className="flex items-center justify-between gap-3">
           <div className="min-w-0">
             <h1 className="truncate text-sm font-semibold text-slate-900">Mock exam</h1>

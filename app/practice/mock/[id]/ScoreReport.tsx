@@ -61,7 +61,7 @@ export function ScoreReport({ result, review }: { result: MockResult; review: Re
         <div className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="table-dense" data-testid="category-results">
             <thead>
-              <tr><th>Category</th><th className="text-right">Correct</th><th className="text-right">%</th><th className="w-1/4"><span className="sr-only">Bar</span></th></tr>
+              <tr><th>Category</th><th className="text-right">Correct</th><th className="text-right">%</th><th className="hidden w-1/4 sm:table-cell"><span className="sr-only">Bar</span></th></tr>
             </thead>
             <tbody>
               {result.byCategory.flatMap((c) => [
@@ -69,14 +69,14 @@ export function ScoreReport({ result, review }: { result: MockResult; review: Re
                   <td className="font-semibold text-slate-900">{c.label}</td>
                   <td className="text-right tabular-nums">{c.correct} / {c.total}</td>
                   <td className="text-right font-semibold tabular-nums">{c.percent}%</td>
-                  <td className="align-middle"><Bar percent={c.percent} /></td>
+                  <td className="hidden align-middle sm:table-cell"><Bar percent={c.percent} /></td>
                 </tr>,
                 ...result.bySubcategory.filter((s) => s.category === c.category).map((s) => (
                   <tr key={`${c.category}-${s.subcategory}`}>
                     <td className="pl-6 text-slate-600">{s.subcategory}</td>
                     <td className="text-right tabular-nums text-slate-600">{s.correct} / {s.total}</td>
                     <td className="text-right tabular-nums text-slate-600">{s.percent}%</td>
-                    <td className="align-middle"><Bar percent={s.percent} /></td>
+                    <td className="hidden align-middle sm:table-cell"><Bar percent={s.percent} /></td>
                   </tr>
                 )),
               ])}
@@ -92,14 +92,15 @@ export function ScoreReport({ result, review }: { result: MockResult; review: Re
 
       <section aria-labelledby="rev-h">
         <h2 id="rev-h" className="text-base font-semibold">Review every item</h2>
+        <p className="mt-1 text-sm text-slate-600">Open an item to see your answer, the key and the rationale for every option.</p>
         <ol className="mt-2 space-y-2" data-testid="mock-review">
           {review.map((r) => (
             <li key={r.position}>
-              <details className="card group p-0" open={!r.correct}>
+              <details className="card group p-0" data-result={r.correct ? 'correct' : r.answer ? 'wrong' : 'unanswered'}>
                 <summary className="flex cursor-pointer list-none items-start gap-3 px-4 py-3 text-sm">
                   {r.correct ? <CheckCircle2 className="mt-0.5 h-4 w-4 shrink-0 text-emerald-600" aria-label="Correct" /> : r.answer ? <XCircle className="mt-0.5 h-4 w-4 shrink-0 text-red-600" aria-label="Wrong" /> : <CircleDashed className="mt-0.5 h-4 w-4 shrink-0 text-slate-400" aria-label="Not answered" />}
                   <span className="w-6 shrink-0 font-semibold tabular-nums text-slate-500">{r.position + 1}.</span>
-                  <span className="min-w-0 flex-1 text-slate-800">{r.question?.stem ?? 'This item has been withdrawn from the bank.'}</span>
+                  <span className="min-w-0 flex-1 text-slate-800 group-open:font-medium">{r.question?.stem ?? 'This item has been withdrawn from the bank.'}</span>
                   {r.flagged && <Flag className="mt-0.5 h-4 w-4 shrink-0 fill-amber-400 text-amber-600" aria-label="Flagged" />}
                 </summary>
                 {r.question && (
