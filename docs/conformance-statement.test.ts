@@ -23,12 +23,13 @@ function uidsIn(section: string): Set<string> {
 let t: TestDb;
 let dir: string;
 let archive: readonly DimseService[];
+let worklist: readonly DimseService[];
 
 beforeAll(async () => {
   t = await createTestDb();
   dir = mkdtempSync(join(tmpdir(), 'pacslab-conf-'));
   const files = new ArchiveFiles(dir);
-  archive = servicesByRole({ db: t.db, files }).archive;
+  ({ archive, worklist } = servicesByRole({ db: t.db, files }));
 });
 afterAll(async () => {
   await t?.drop();
@@ -50,6 +51,10 @@ describe('conformance statement', () => {
     const storageUids = new Set(STORAGE_SOP_CLASSES.map((c) => c.uid));
     const served = new Set(archive.flatMap((s) => s.sopClasses).filter((u) => !storageUids.has(u)));
     expect([...uidsIn('sop-classes')].sort()).toEqual([...served].sort());
+  });
+
+  it('lists exactly the SOP classes the RIS AE serves', () => {
+    expect([...uidsIn('ris-sop-classes')].sort()).toEqual([...new Set(worklist.flatMap((s) => s.sopClasses))].sort());
   });
 
   it('describes the negotiation policy the code applies (first supported syntax; results 3 and 4)', () => {
