@@ -9,6 +9,7 @@ import { applyMigrations } from '../prisma/migrate';
 import { archiveDirFromEnv } from './archive/archiveFiles';
 import { duplicatePolicyFromEnv } from './archive/storageService';
 import { traceSummary } from './dimse/ingestTrace';
+import { scheduleDailyOrders } from './ris/seedOrders';
 import { seedDemo } from './seed';
 import { startDicomServices } from './startDicomServices';
 
@@ -18,7 +19,9 @@ export async function main() {
   const url = databaseUrl();
   await applyMigrations(url);
   const db = createDb(url);
-  await seedDemo(db);
+  const demo = await seedDemo(db);
+  // a daemon running past midnight seeds the new day's demo orders, so the worklist always has today's
+  const stopDailyOrders = scheduleDailyOrders(db, demo.sandboxId);
   const host = process.env.DICOM_HOST?.trim() || '127.0.0.1';
   const port = Number(process.env.DICOM_PORT ?? 11112);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`DICOM_PORT must be a port number, not "${process.env.DICOM_PORT}"`);
@@ -38,6 +41,7 @@ export async function main() {
     stopping = true;
     console.log(`${signal}: closing the DICOM listener`);
     for (const t of traceSummary()) console.log(`ingest trace: ${t.stage.padEnd(45)} ${t.meanMs.toFixed(3)} ms × ${t.count}`);
+    stopDailyOrders();
     await services.close();
     await db.$disconnect();
     process.exit(0);

@@ -70,28 +70,59 @@ export async function seedOrders(db: Db, sandboxId: string, day: Date = new Date
     const accessionNumber = accessions[i];
     if (existing.has(accessionNumber)) continue;
     const p = PATIENTS[slot.patient];
-    await db.order.create({
-      data: {
-        sandboxId,
-        ...p,
-        accessionNumber,
-        requestedProcedureId: `RP${date}${String(i + 1).padStart(2, '0')}`,
-        requestedProcedureDescription: slot.description,
-        modality: slot.modality,
-        scheduledStationAeTitle: slot.station,
-        scheduledStationName: STATION_NAMES[slot.station],
-        scheduledProcedureStepId: `SPS${date}${String(i + 1).padStart(2, '0')}`,
-        scheduledProcedureStepDescription: `${slot.description} (${slot.code})`,
-        scheduledStartDate: date,
-        scheduledStartTime: slot.time,
-        scheduledPerformingPhysicianName: '',
-        referringPhysicianName: slot.referring,
-        reason: slot.reason,
-        priority: slot.priority,
-        studyInstanceUid: newUid(),
-      },
-    });
+    try {
+      await db.order.create({
+        data: {
+          sandboxId,
+          ...p,
+          accessionNumber,
+          requestedProcedureId: `RP${date}${String(i + 1).padStart(2, '0')}`,
+          requestedProcedureDescription: slot.description,
+          modality: slot.modality,
+          scheduledStationAeTitle: slot.station,
+          scheduledStationName: STATION_NAMES[slot.station],
+          scheduledProcedureStepId: `SPS${date}${String(i + 1).padStart(2, '0')}`,
+          scheduledProcedureStepDescription: `${slot.description} (${slot.code})`,
+          scheduledStartDate: date,
+          scheduledStartTime: slot.time,
+          scheduledPerformingPhysicianName: '',
+          referringPhysicianName: slot.referring,
+          reason: slot.reason,
+          priority: slot.priority,
+          studyInstanceUid: newUid(),
+        },
+      });
+    } catch (e) {
+      // another DICOM node seeded the same order at the same moment: it is there, which is all we want
+      if ((e as { code?: string }).code === 'P2002') continue;
+      throw e;
+    }
     created.push(accessionNumber);
   }
   return { date, created };
+}
+
+/** Milliseconds from `now` to the next local midnight (plus a minute, clear of clock jitter). */
+export function msToNextDay(now: Date): number {
+  const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 0, 1, 0, 0);
+  return next.getTime() - now.getTime();
+}
+
+/**
+ * Seeds each new day's orders shortly after local midnight, for a daemon that runs for days (sim/daemon.ts), so
+ * the demo worklist is never empty. Returns the function that stops it (the daemon calls it on shutdown).
+ */
+export function scheduleDailyOrders(db: Db, sandboxId: string): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    timer = setTimeout(() => {
+      seedOrders(db, sandboxId)
+        .then((r) => r.created.length && console.log(`RIS: seeded ${r.created.length} demo orders for ${r.date}`))
+        .catch((e) => console.error(`RIS: could not seed today's demo orders: ${(e as Error).message}`))
+        .finally(arm);
+    }, msToNextDay(new Date()));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
