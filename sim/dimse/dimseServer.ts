@@ -351,23 +351,33 @@ class Connection extends Scp {
     self._performDimse(context, message);
   }
 
-  /** Sends a DIMSE message; a command without a data set is encoded by our codec as one P-DATA-TF PDU. */
+  /**
+   * Sends a DIMSE message, in place of dcmjs-dimse's _sendPDataTF: the command set is encoded by our codec, the
+   * data set (if any) by dcmjs as before, and every PDU of the message goes out in one socket write. dcmjs-dimse
+   * wrote each PDU separately, so with TCP_NODELAY a C-FIND match cost two segments and two wake-ups of the peer.
+   */
   _sendPDataTF(command: DimseRequest | DimseResponse, contextId: number, maxPdu: number) {
     const self = this as unknown as DimseInternals;
-    const encoded = command.getDataset() ? undefined : encodeCommandSet(command.getCommandDataset().getElements());
+    const encoded = encodeCommandSet(command.getCommandDataset().getElements());
     if (!encoded) {
+      this.socket.cork();
       (Scp.prototype as unknown as { _sendPDataTF: (...a: unknown[]) => void })._sendPDataTF.call(this, command, contextId, maxPdu);
+      this.socket.uncork();
       return;
     }
-    // P-DATA-TF (PS3.8 9.3.5) with one PDV: item length, context id, header 0x03 (command, last fragment)
-    const out = Buffer.allocUnsafe(12 + encoded.length);
-    out[0] = PduType.PDataTf;
-    out[1] = 0;
-    out.writeUInt32BE(6 + encoded.length, 2);
-    out.writeUInt32BE(2 + encoded.length, 6);
-    out[10] = contextId;
-    out[11] = 0x03;
-    encoded.copy(out, 12);
+    const pdus = [pDataTf(contextId, 0x03, encoded)];
+    const dataset = command.getDataset() as unknown as { getDenaturalizedDataset(o: unknown, n: unknown): Buffer } | undefined;
+    if (dataset) {
+      const bytes = dataset.getDenaturalizedDataset(self.datasetWriteOptions, self.datasetNameMap);
+      // PDV values up to the peer's maximum PDU length less the PDV item header, as dcmjs-dimse did (PS3.8 9.3.5)
+      const fragment = (maxPdu === 0 ? MAX_PDU_SEND_CAP : Math.min(maxPdu, MAX_PDU_SEND_CAP)) - 6;
+      for (let o = 0; o < bytes.length || o === 0; o += fragment) {
+        const last = o + fragment >= bytes.length;
+        pdus.push(pDataTf(contextId, last ? 0x02 : 0x00, bytes.subarray(o, o + fragment)));
+        if (last) break;
+      }
+    }
+    const out = pdus.length === 1 ? pdus[0] : Buffer.concat(pdus);
     this.socket.write(out);
     self.statistics.addBytesSent(out.length);
   }
@@ -814,6 +824,19 @@ class Connection extends Scp {
   }
 }
 
+/** One P-DATA-TF PDU holding one PDV (PS3.8 9.3.5): message control header 0x01 command, 0x02 last fragment. */
+function pDataTf(contextId: number, header: number, value: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(12 + value.length);
+  out[0] = PduType.PDataTf;
+  out[1] = 0;
+  out.writeUInt32BE(6 + value.length, 2);
+  out.writeUInt32BE(2 + value.length, 6);
+  out[10] = contextId;
+  out[11] = header;
+  value.copy(out, 12);
+  return out;
+}
+
 /** The parts of dcmjs-dimse's Network class our socket wiring uses (not in its typings). */
 interface DimseInternals {
   connectTimeout: number;
@@ -825,6 +848,8 @@ interface DimseInternals {
   timeoutIntervalId: NodeJS.Timeout | undefined;
   statistics: { addBytesReceived(n: number): void; addBytesSent(n: number): void };
   datasetReadOptions: Record<string, unknown>;
+  datasetWriteOptions: Record<string, unknown>;
+  datasetNameMap: Record<string, unknown>;
   /** the command whose data set is being received */
   dimse: (DimseRequest & { dataset?: unknown; setCommandDataset(d: unknown): void }) | undefined;
   dimseStoreStream: RawDatasetCollector | undefined;
