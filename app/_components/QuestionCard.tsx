@@ -36,7 +36,7 @@ export function QuestionCard({ question, mode, number, set, flagged, onAnswered 
   }
 
   return (
-    <section className="card p-5" data-testid="question" data-question-id={question.id} aria-labelledby={`q-${question.id}`}>
+    <section className="card p-5 [overflow-wrap:anywhere]" data-testid="question" data-question-id={question.id} aria-labelledby={`q-${question.id}`}>
       <div className="flex items-start justify-between gap-3">
         <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
           {number ? `Question ${number} · ` : ''}

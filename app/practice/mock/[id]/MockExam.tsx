@@ -129,7 +129,7 @@ export function MockExam({ attemptId, items, deadline, serverNow }: { attemptId:
 
       <div className="grid gap-4 lg:grid-cols-[1fr_260px]">
         <div className="min-w-0">
-          <section className="card p-5" data-testid="mock-item" data-question-id={item.question.id} aria-labelledby={`q-${item.question.id}`}>
+          <section className="card p-5 [overflow-wrap:anywhere]" data-testid="mock-item" data-question-id={item.question.id} aria-labelledby={`q-${item.question.id}`}>
             <div className="flex items-start justify-between gap-3">
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500" data-testid="mock-position">Item {index + 1} of {items.length} · {formatHint(item.question.type)}</p>
               <button

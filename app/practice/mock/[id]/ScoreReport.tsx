@@ -96,7 +96,7 @@ export function ScoreReport({ result, review }: { result: MockResult; review: Re
         <ol className="mt-2 space-y-2" data-testid="mock-review">
           {review.map((r) => (
             <li key={r.position}>
-              <details className="card group p-0" data-result={r.correct ? 'correct' : r.answer ? 'wrong' : 'unanswered'}>
+              <details className="card group p-0 [overflow-wrap:anywhere]" data-result={r.correct ? 'correct' : r.answer ? 'wrong' : 'unanswered'}>
                 <summary className="flex cursor-pointer list-none items-start gap-3 px-4 py-3 text-sm">
                   {r.correct ? <CheckCircle2 className="mt-0.5 h-4 w-4 shrink-0 text-emerald-600" aria-label="Correct" /> : r.answer ? <XCircle className="mt-0.5 h-4 w-4 shrink-0 text-red-600" aria-label="Wrong" /> : <CircleDashed className="mt-0.5 h-4 w-4 shrink-0 text-slate-400" aria-label="Not answered" />}
                   <span className="w-6 shrink-0 font-semibold tabular-nums text-slate-500">{r.position + 1}.</span>
