@@ -199,6 +199,15 @@ describe('MPPS SCP (independent dcmjs-dimse client)', () => {
     expect((await order('13')).status).toBe('completed');
   });
 
+  it('creates the instance UID when the N-CREATE leaves it out, and returns it (PS3.7 10.1.5.1.4)', async () => {
+    const o = await order('12');
+    const r = await nCreate('', inProgress(o));
+    expect(r.status).toBe(0x0000);
+    expect(r.affectedSopInstanceUid).toMatch(/^2\.25\.\d+$/);
+    expect((await nSet(r.affectedSopInstanceUid, completed(uid(), [uid()]))).status).toBe(0x0000);
+    expect((await order('12')).status).toBe('completed');
+  });
+
   it('keeps an unscheduled step (no order matches) without touching any order', async () => {
     const mpps = uid();
     const attrs = { ...inProgress({ accessionNumber: 'NOSUCH', studyInstanceUid: uid(), requestedProcedureId: '', scheduledProcedureStepId: '', patientName: 'DOE^JANE', patientId: 'X1' }) };
