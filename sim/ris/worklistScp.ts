@@ -35,6 +35,24 @@ function dateWhere(sps: Record<string, string[]>) {
   return { scheduledStartDate: { ...(lower ? { gte: lower } : {}), ...(upper ? { lte: upper } : {}) } };
 }
 
+/**
+ * Equality narrowing for single values without wildcards on the case-sensitive keys (AE, CS, LO, SH: single value
+ * matching is exact, PS3.4 C.2.2.2.1); everything is matched again in JS afterwards.
+ */
+function exactWhere(q: { top: Record<string, string[]>; sps: Record<string, string[]> }) {
+  const one = (values: string[] | undefined) => (values && values.length === 1 && !/[*?]/.test(values[0]) && values[0] !== '""' ? values[0] : undefined);
+  const where: Record<string, string> = {};
+  const station = one(q.sps.ScheduledStationAETitle);
+  if (station !== undefined) where.scheduledStationAeTitle = station;
+  const modality = one(q.sps.Modality);
+  if (modality !== undefined) where.modality = modality;
+  const accession = one(q.top.AccessionNumber);
+  if (accession !== undefined) where.accessionNumber = accession;
+  const patientId = one(q.top.PatientID);
+  if (patientId !== undefined) where.patientId = patientId;
+  return where;
+}
+
 /** handleCFind for the worklist: one pending per scheduled step that matches, then Success. */
 export async function* handleWorklistCFind(db: Db, assoc: AssociationInfo, req: DatasetRequest): AsyncGenerator<DimseReply> {
   const prepared = prepareWorklistQuery(req.dataset ?? {});
@@ -44,7 +62,7 @@ export async function* handleWorklistCFind(db: Db, assoc: AssociationInfo, req: 
   }
   const { q } = prepared;
   const rows = await db.order.findMany({
-    where: { sandboxId: assoc.sandboxId, status: { in: [...WORKLIST_STATUSES] }, ...dateWhere(q.sps) },
+    where: { sandboxId: assoc.sandboxId, status: { in: [...WORKLIST_STATUSES] }, ...dateWhere(q.sps), ...exactWhere(q) },
     orderBy: [{ scheduledStartDate: 'asc' }, { scheduledStartTime: 'asc' }, { accessionNumber: 'asc' }],
   });
   const pendingStatus = q.unsupported.length ? Status.PendingWarning : Status.Pending;
