@@ -62,7 +62,13 @@ export function createAuth(db: Db, options: { forNext: boolean; provider?: 'sqli
         role: { type: 'string', required: false, defaultValue: 'student', input: false },
       },
     },
-    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    session: {
+      expiresIn: 60 * 60 * 24 * 14,
+      updateAge: 60 * 60 * 24,
+      // the session (with its role) is also kept in a signed cookie for a minute, so the hot paths (answering a
+      // question) skip a database read; a role change or revocation reaches a browser within that minute
+      cookieCache: { enabled: true, maxAge: 60 },
+    },
     rateLimit: {
       enabled: true,
       storage: 'database',

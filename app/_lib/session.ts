@@ -14,8 +14,9 @@ export interface Viewer {
   isGuest: boolean;
 }
 
-export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = await getAuth().api.getSession({ headers: await headers() });
+async function viewer(fresh: boolean): Promise<Viewer | null> {
+  // fresh: read the session and role from the database, past the one-minute cookie cache (auth.ts)
+  const session = await getAuth().api.getSession({ headers: await headers(), ...(fresh ? { query: { disableCookieCache: true } } : {}) });
   if (!session) return null;
   const u = session.user as typeof session.user & { role?: string; isAnonymous?: boolean | null };
   return {
@@ -25,14 +26,20 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
     role: (hasRole(u.role, 'student') ? u.role : 'student') as Role,
     isGuest: Boolean(u.isAnonymous),
   };
-});
+}
+
+/** Who is asking, for display and for recording progress (may be up to a minute behind a role change). */
+export const getViewer = cache(() => viewer(false));
+
+/** Who is asking, checked against the database: every role decision uses this. */
+export const getVerifiedViewer = cache(() => viewer(true));
 
 /** A signed-in, non-guest account with at least `role`; otherwise 401 (not signed in) or 403 (not allowed). */
 export async function requireRole(role: Role): Promise<Viewer> {
-  const viewer = await getViewer();
-  if (!viewer || viewer.isGuest) throw new HttpError(401, 'Sign in to do this.');
-  if (!hasRole(viewer.role, role)) throw new HttpError(403, `This needs the ${role} role; your account is a ${viewer.role}.`);
-  return viewer;
+  const v = await getVerifiedViewer();
+  if (!v || v.isGuest) throw new HttpError(401, 'Sign in to do this.');
+  if (!hasRole(v.role, role)) throw new HttpError(403, `This needs the ${role} role; your account is a ${v.role}.`);
+  return v;
 }
 
 /** The current learner: a signed-in user, or a guest created now so their progress can be kept. */

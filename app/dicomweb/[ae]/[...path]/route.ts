@@ -2,7 +2,7 @@
 // STOW-RS by POST. Thin: resolves the AE to its sandbox, checks who may use it, adds CORS for the public demo,
 // and hands the request to app/dicomweb/_lib/dicomWebService.ts.
 import { getDb } from '@/prisma/db';
-import { getViewer } from '@/app/_lib/session';
+import { getVerifiedViewer } from '@/app/_lib/session';
 import { archiveDirFromEnv } from '@/sim/archive/archiveFiles';
 import { duplicatePolicyFromEnv } from '@/sim/archive/storageService';
 import { checkAccess, isPublic, resolveArchiveAe, type ArchiveAe } from '../../_lib/access';
@@ -20,7 +20,7 @@ interface RouteContext {
 async function archiveFor(ae: string): Promise<ArchiveAe | Response> {
   try {
     const archive = await resolveArchiveAe(getDb(), ae);
-    checkAccess(archive, isPublic(archive) ? null : await getViewer());
+    checkAccess(archive, isPublic(archive) ? null : await getVerifiedViewer());
     return archive;
   } catch (e) {
     if (e instanceof DicomWebError) return errorJson(e.status, e.message);
