@@ -7,9 +7,6 @@ import { Construction, Database, Network, Server } from 'lucide-react';
 import { isSandboxPlace } from '@/content/places';
 
 const PLANNED: Record<string, { title: string; what: string; lesson: { slug: string; title: string } }> = {
-  '/sandbox/ris': { title: 'RIS: orders', what: 'Create, schedule and cancel orders; each gets an accession number and a Study Instance UID, and lands on the modality worklist. Orders also arrive over HL7 v2.', lesson: { slug: 'ris-pacs-integration', title: 'RIS–PACS integration and HL7' } },
-  '/sandbox/ris/worklist': { title: 'Modality worklist', what: 'The scheduled procedure steps the RIS AE answers to a modality’s worklist query (C-FIND), and the MPPS messages that complete them.', lesson: { slug: 'worklist-mpps-storage-commitment', title: 'Worklist, MPPS and storage commitment' } },
-  '/sandbox/reading': { title: 'Reading worklist', what: 'The radiologist’s view: studies by status and priority, with a short report that completes the order.', lesson: { slug: 'ris-pacs-integration', title: 'RIS–PACS integration and HL7' } },
   '/sandbox/viewer': { title: 'Viewer', what: 'A diagnostic-style viewer on the archive’s DICOMweb, with window/level presets, measurements and a tag inspector.', lesson: { slug: 'dicom-tags', title: 'DICOM tags' } },
   '/sandbox/compression': { title: 'Compression lab', what: 'The same images stored lossless and lossy, compared side by side with their ratios and differences.', lesson: { slug: 'image-compression', title: 'Image compression' } },
 };
