@@ -1,0 +1,27 @@
+-- CreateTable
+CREATE TABLE "Hl7Message" (
+    "id" TEXT NOT NULL,
+    "sandboxId" TEXT,
+    "direction" TEXT NOT NULL,
+    "messageType" TEXT NOT NULL DEFAULT '',
+    "controlId" TEXT NOT NULL DEFAULT '',
+    "status" TEXT NOT NULL,
+    "error" TEXT NOT NULL DEFAULT '',
+    "placerOrderNumber" TEXT NOT NULL DEFAULT '',
+    "accessionNumber" TEXT NOT NULL DEFAULT '',
+    "peerAddress" TEXT NOT NULL DEFAULT '',
+    "raw" TEXT NOT NULL,
+    "ack" TEXT NOT NULL DEFAULT '',
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Hl7Message_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Hl7Message_sandboxId_receivedAt_idx" ON "Hl7Message"("sandboxId", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "Hl7Message_sandboxId_placerOrderNumber_idx" ON "Hl7Message"("sandboxId", "placerOrderNumber");
+
+-- AddForeignKey
+ALTER TABLE "Hl7Message" ADD CONSTRAINT "Hl7Message_sandboxId_fkey" FOREIGN KEY ("sandboxId") REFERENCES "Sandbox"("id") ON DELETE CASCADE ON UPDATE CASCADE;
