@@ -238,6 +238,9 @@ async function startOurs(work: string, trace = false): Promise<Receiver & { outp
     ARCHIVE_DIR: join(dir, 'archive'),
     DICOM_HOST: '127.0.0.1',
     DICOM_PORT: String(port),
+    // the daemon also starts the HL7 v2 listener: any free port, so a running instance on 2575 is no obstacle
+    HL7_HOST: '127.0.0.1',
+    HL7_PORT: '0',
     // as `npm run sim` runs the daemon (package.json): with glibc's default of 8 malloc arenas per core, the
     // 64 KiB socket buffers of a long transfer fragment them; measured peak RSS on a 2 GB study 306-333 MB
     // without, 268-293 MB with, at the same speed
