@@ -36,6 +36,11 @@ describe('orders', () => {
     await expect(createOrder(t.db, sandboxId, { ...input, accessionNumber: 'ACC-DUP' }, actor)).rejects.toMatchObject({ kind: 'conflict' });
   });
 
+  it('keeps a Study Instance UID the order filler assigned, and refuses one that is not a UID', async () => {
+    expect((await createOrder(t.db, sandboxId, { ...input, studyInstanceUid: '1.2.826.0.1.3680043.8.498.7' }, actor)).studyInstanceUid).toBe('1.2.826.0.1.3680043.8.498.7');
+    await expect(createOrder(t.db, sandboxId, { ...input, studyInstanceUid: '1.02.x' }, actor)).rejects.toThrow(/studyInstanceUid/);
+  });
+
   it('cancels and reschedules through the order state machine', async () => {
     const o = await createOrder(t.db, sandboxId, input, actor);
     expect((await rescheduleOrder(t.db, sandboxId, o.accessionNumber, { scheduledStartDate: '20300102', scheduledStartTime: '1400', scheduledStationAeTitle: 'CT2' }, actor)).status).toBe('scheduled');

@@ -4,6 +4,7 @@
 // applying conflicting changes.
 import { z } from 'zod';
 import type { Db } from '../../prisma/db';
+import { isValidUid } from '../dicom/uid';
 import { nextOrderStatus } from './orderStatus';
 import { newUid } from './risUid';
 
@@ -39,6 +40,8 @@ export const OrderInput = z.object({
   reason: lo.default(''),
   priority: z.enum(['STAT', 'HIGH', 'ROUTINE', 'MEDIUM', 'LOW']).default('ROUTINE'),
   scheduledPerformingPhysicianName: pn.default(''),
+  /** given by the order filler when it assigned one (IHE RAD-4 OMI IPC-3); otherwise made up here */
+  studyInstanceUid: z.string().trim().refine(isValidUid, 'a Study Instance UID (digits and dots, PS3.5 9.1)').optional(),
 });
 export type OrderInput = z.input<typeof OrderInput>;
 
@@ -58,7 +61,7 @@ function accessionFor(date: string) {
 export async function createOrder(db: Db, sandboxId: string, input: OrderInput, actor: Actor) {
   const parsed = OrderInput.safeParse(input);
   if (!parsed.success) throw new OrderError('invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  const { accessionNumber: given, ...o } = parsed.data;
+  const { accessionNumber: given, studyInstanceUid: givenUid, ...o } = parsed.data;
   for (let attempt = 0; attempt < 5; attempt++) {
     const accessionNumber = given ?? accessionFor(o.scheduledStartDate);
     try {
@@ -71,7 +74,7 @@ export async function createOrder(db: Db, sandboxId: string, input: OrderInput, 
           requestedProcedureId: accessionNumber,
           scheduledProcedureStepId: accessionNumber,
           scheduledProcedureStepDescription: o.requestedProcedureDescription,
-          studyInstanceUid: newUid(),
+          studyInstanceUid: givenUid ?? newUid(),
         },
       });
       await db.auditEvent.create({ data: { actorId: actor.actorId, action: 'order.create', target: `order:${accessionNumber}`, reason: actor.reason ?? '', detail: { sandboxId, ...o } } });
