@@ -5,8 +5,10 @@
 // Routing: MSH-5 (Receiving Application) names the sandbox's worklist broker AE title ("RIS" in the demo,
 // "RIS_K7Q2" in a student's sandbox), as the called AE title routes a DICOM association.
 //
-// Supported: ORM^O01 with ORC-1 NW (new order), CA (cancel), XO (change: reschedule); ADT^A08 (update patient
-// information) and ADT^A40 (merge patient, MRG-1 → PID-3), HL7 2.3 to 2.8.
+// Supported: ORM^O01 with ORC-1 NW (new order), CA (cancel), XO (change: reschedule); OMI^O23 the same way as
+// IHE RAD-4 sends it (HL7 2.5.1: TQ1 timing, IPC with Accession Number, Study Instance UID, modality and station
+// AE, ZDS-1 Study Instance UID); ADT^A08 (update patient information) and ADT^A40 (merge patient, MRG-1 → PID-3),
+// HL7 2.3 to 2.8.
 import { HL7Message, toHL7DateTime, type HL7Segment } from 'hl7v2';
 import type { Db } from '../../../prisma/db';
 import { cancelOrder, createOrder, OrderError, rescheduleOrder, type Actor, type OrderInput } from '../orders';
@@ -19,7 +21,7 @@ export const STATION_FOR_MODALITY: Record<string, string> = { CT: 'CT1', DX: 'DX
 const MODALITIES = new Set(['CT', 'MR', 'US', 'DX', 'CR', 'MG', 'NM', 'PT', 'XA', 'RF', 'XR']);
 const SUPPORTED_VERSION = /^2\.[3-8](\.\d)?$/;
 const PROCESSING_IDS = new Set(['P', 'T', 'D']);
-const SUPPORTED: Record<string, string[]> = { ORM: ['O01'], ADT: ['A08', 'A40'] };
+const SUPPORTED: Record<string, string[]> = { ORM: ['O01'], OMI: ['O23'], ADT: ['A08', 'A40'] };
 
 export interface IntakeResult {
   status: AckCode;
@@ -84,14 +86,15 @@ function demographics(pid: HL7Segment): Demographics {
   return { patientName: personName(pid, 5, 1), patientBirthDate: birth.slice(0, 8), patientSex: sex ? SEX[sex] : '' };
 }
 
-/** A TS/DTM value as DICOM date and time (HHMM or HHMMSS); a date alone is scheduled at midnight. */
+/** A TS/DTM value as DICOM date and time (HHMMSS); a date alone is scheduled at midnight. */
 function dateTime(v: string, where: string): { date: string; time: string } {
   const m = /^(\d{8})(\d{2,6})?/.exec(v);
   if (!m) throw new Hl7Rejection('AE', HL7_ERROR.dataTypeError, `${where} "${v}" is not a date/time (YYYYMMDD[HHMM[SS]])`);
-  let time = m[2] ?? '0000';
+  // always HHMMSS: hl7v2 drops zero seconds when it normalises some TS values, so the same time can arrive
+  // as HHMM or HHMMSS
+  let time = m[2] ?? '';
   if (time.length % 2) time = time.slice(0, -1);
-  if (time.length === 2) time += '00';
-  return { date: m[1], time };
+  return { date: m[1], time: time.padEnd(6, '0') };
 }
 
 /** The requested start: TQ1-7 (2.5+), else OBR-27.4 / ORC-7.4 (Quantity/Timing start), else OBR-36. */
@@ -170,14 +173,19 @@ async function findAccession(ctx: Context, orc: HL7Segment, obr: HL7Segment | un
   return placed.accessionNumber;
 }
 
-async function handleOrm(ctx: Context) {
+async function handleOrder(ctx: Context) {
   const { msg } = ctx;
+  const type = ctx.result.messageType;
   const pid = msg.getSegment('PID');
   const orcCount = msg.segments.filter((s) => s.segmentType === 'ORC').length;
   const orc = msg.getSegment('ORC');
-  if (!orc) throw new Hl7Rejection('AE', HL7_ERROR.segmentSequence, 'an ORM^O01 needs an ORC segment', { segment: 'ORC' });
-  if (orcCount > 1) throw new Hl7Rejection('AE', HL7_ERROR.applicationInternalError, `one order per message: this ORM carries ${orcCount} ORC segments; send them as separate messages`, { segment: 'ORC', sequence: 2 });
+  if (!orc) throw new Hl7Rejection('AE', HL7_ERROR.segmentSequence, `an ${type} needs an ORC segment`, { segment: 'ORC' });
+  if (orcCount > 1) throw new Hl7Rejection('AE', HL7_ERROR.applicationInternalError, `one order per message: this ${type} carries ${orcCount} ORC segments; send them as separate messages`, { segment: 'ORC', sequence: 2 });
   const obr = msg.getSegment('OBR');
+  // OMI (IHE RAD-4): the Imaging Procedure Control segment carries what the order filler assigned
+  const ipcCount = msg.segments.filter((s) => s.segmentType === 'IPC').length;
+  if (ipcCount > 1) throw new Hl7Rejection('AE', HL7_ERROR.applicationInternalError, `one scheduled procedure step per order: this message carries ${ipcCount} IPC segments`, { segment: 'IPC', sequence: 2 });
+  const ipc = msg.getSegment('IPC');
   const control = val(orc, 1).toUpperCase();
   ctx.result.placerOrderNumber = val(orc, 2) || val(obr, 2);
 
@@ -188,9 +196,11 @@ async function handleOrm(ctx: Context) {
     const d = demographics(pid);
     required(d.patientName ?? '', 'Patient Name', 'PID', 5);
     const procedure = required(val(obr, 4, 2) || val(obr, 4, 1), 'Universal Service Identifier: the requested procedure', 'OBR', 4);
-    const modality = modalityOf(obr);
+    const ipcModality = val(ipc, 5, 1).toUpperCase();
+    const modality = ipcModality ? (ipcModality === 'XR' ? 'DX' : ipcModality) : modalityOf(obr);
     const { date, time } = scheduledStart(msg, orc, obr);
-    const accession = val(obr, 3) || val(orc, 3) || val(obr, 18) || undefined;
+    const accession = val(ipc, 1) || val(obr, 3) || val(orc, 3) || val(obr, 18) || undefined;
+    const studyInstanceUid = val(ipc, 3) || val(msg.getSegment('ZDS'), 1) || undefined;
     const input: OrderInput = {
       patientId,
       patientName: d.patientName ?? '',
@@ -199,7 +209,8 @@ async function handleOrm(ctx: Context) {
       accessionNumber: accession,
       requestedProcedureDescription: procedure,
       modality: modality,
-      scheduledStationAeTitle: await stationFor(ctx.db, ctx.sandboxId, modality),
+      scheduledStationAeTitle: val(ipc, 9) || (await stationFor(ctx.db, ctx.sandboxId, modality)),
+      studyInstanceUid,
       scheduledStartDate: date,
       scheduledStartTime: time,
       referringPhysicianName: personName(obr, 16, 2) || personName(orc, 12, 2),
@@ -249,7 +260,7 @@ async function handleA40(ctx: Context) {
   return moved.length ? `patient ${prior} merged into ${patientId}: ${moved.length} order(s) moved` : `no orders for prior patient ${prior}: nothing to merge`;
 }
 
-const HANDLERS: Record<string, (ctx: Context) => Promise<string>> = { 'ORM^O01': handleOrm, 'ADT^A08': handleA08, 'ADT^A40': handleA40 };
+const HANDLERS: Record<string, (ctx: Context) => Promise<string>> = { 'ORM^O01': handleOrder, 'OMI^O23': handleOrder, 'ADT^A08': handleA08, 'ADT^A40': handleA40 };
 
 // ---------------------------------------------------------------------------------------------------------
 // The entry point
@@ -268,7 +279,7 @@ async function checkHeader(db: Db, msg: HL7Message, result: IntakeResult) {
   if (!SUPPORTED_VERSION.test(version)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedVersionId, `MSH-12 (Version ID) "${version}" is not supported: HL7 2.3 to 2.8 are`, { segment: 'MSH', field: 12 });
   const processing = val(msh, 11).toUpperCase();
   if (!PROCESSING_IDS.has(processing)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedProcessingId, `MSH-11 (Processing ID) "${processing}" is not P (production), T (training) or D (debugging)`, { segment: 'MSH', field: 11 });
-  if (!(type in SUPPORTED)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedMessageType, `message type ${type} is not supported: ORM^O01, ADT^A08 and ADT^A40 are`, { segment: 'MSH', field: 9, component: 1 });
+  if (!(type in SUPPORTED)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedMessageType, `message type ${type} is not supported: ORM^O01, OMI^O23, ADT^A08 and ADT^A40 are`, { segment: 'MSH', field: 9, component: 1 });
   if (!SUPPORTED[type].includes(trigger)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedEventCode, `trigger event ${type}^${trigger || '(empty)'} is not supported: ${SUPPORTED[type].map((t) => `${type}^${t}`).join(', ')} ${SUPPORTED[type].length > 1 ? 'are' : 'is'}`, { segment: 'MSH', field: 9, component: 2 });
   const receiver = val(msh, 5);
   if (!receiver) throw new Hl7Rejection('AR', HL7_ERROR.requiredFieldMissing, "MSH-5 (Receiving Application) is empty: name the sandbox's worklist broker AE title (RIS in the demo)", { segment: 'MSH', field: 5 });

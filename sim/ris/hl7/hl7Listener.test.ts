@@ -181,9 +181,32 @@ describe('HL7 v2 intake over MLLP', () => {
     const head = msh('ORM^O01', { version: '2.5.1' });
     const ack = await send(message(head, seg('PID', { 1: '1', 3: 'MRN9002^^^GENERAL^MR', 5: 'ROE^RICHARD' }), seg('ORC', { 1: 'XO', 2: 'PLC1002', 3: 'ACC1002' }), seg('TQ1', { 1: '1', 7: '202612011015' })));
     expect(ack.msa[1], ack.raw).toBe('AA');
-    expect(await t.db.order.findFirstOrThrow({ where: { accessionNumber: 'ACC1002' } })).toMatchObject({ scheduledStartDate: '20261201', scheduledStartTime: '1015', status: 'scheduled' });
+    expect(await t.db.order.findFirstOrThrow({ where: { accessionNumber: 'ACC1002' } })).toMatchObject({ scheduledStartDate: '20261201', scheduledStartTime: '101500', status: 'scheduled' });
     const items = await worklist('ACC1002');
     expect(tag(items[0], '0040,0002')).toBe('20261201');
+  });
+
+  it('places an OMI^O23 as IHE RAD-4 sends it (2.5.1: TQ1, IPC, ZDS), keeping the filler\'s Accession Number, Study Instance UID and station', async () => {
+    const head = msh('OMI^O23^OMI_O23', { version: '2.5.1' });
+    const ack = await send(message(
+      head,
+      seg('PID', { 1: '1', 3: 'MRN9201^^^GENERAL^MR', 5: 'LEE^ANNA', 7: '19700101', 8: 'F' }),
+      seg('PV1', { 1: '1', 2: 'O' }),
+      seg('ORC', { 1: 'NW', 2: 'PLC3001', 3: 'FIL3001', 5: 'SC' }),
+      seg('TQ1', { 1: '1', 7: '20261130090000', 9: 'R' }),
+      seg('OBR', { 1: '1', 2: 'PLC3001', 3: 'FIL3001', 4: 'MRKNEE^MR Knee left^L', 16: '77^NGUYEN^LINH' }),
+      seg('ZDS', { 1: '1.2.826.0.1.3680043.8.498.1^RIS^Application^DICOM' }),
+      seg('IPC', { 1: 'ACC3001', 2: 'RP3001', 3: '1.2.826.0.1.3680043.8.498.1', 4: 'SPS3001', 5: 'MR^MR^DCM', 9: 'MR1' }),
+    ));
+    expect(ack.msa.slice(1, 3), ack.raw).toEqual(['AA', head.control]);
+    expect(ack.msh[8]).toBe('ACK^O23^ACK');
+    expect(await t.db.order.findFirstOrThrow({ where: { accessionNumber: 'ACC3001' } })).toMatchObject({
+      patientId: 'MRN9201', modality: 'MR', scheduledStationAeTitle: 'MR1', studyInstanceUid: '1.2.826.0.1.3680043.8.498.1',
+      scheduledStartDate: '20261130', scheduledStartTime: '090000', requestedProcedureDescription: 'MR Knee left', referringPhysicianName: 'NGUYEN^LINH', priority: 'ROUTINE',
+    });
+    const items = await worklist('ACC3001');
+    expect(tag(items[0], '0020,000d')).toBe('1.2.826.0.1.3680043.8.498.1');
+    expect(tag(items[0], '0040,0001')).toBe('MR1');
   });
 
   it('updates the name on open orders with ADT^A08 (audited)', async () => {
