@@ -39,7 +39,7 @@ export async function main() {
   console.log(`DICOM listener on ${host}:${services.port} (AE ${local.map((n) => n.aeTitle).join(', ')})`);
   const hl7Address = hl7PortFromEnv();
   const hl7 = await startHl7Listener({ db, ...hl7Address });
-  console.log(`HL7 v2 MLLP listener on ${hl7Address.host}:${hl7.port} (ORM^O01, ADT^A08, ADT^A40; MSH-5 names the sandbox's RIS AE)`);
+  console.log(`HL7 v2 MLLP listener on ${hl7Address.host}:${hl7.port} (ORM^O01, OMI^O23, ADT^A08, ADT^A40; MSH-5 names the sandbox's RIS AE)`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
