@@ -99,21 +99,25 @@ test('an instructor places an order for CT1 today; findscu -W sees it; cancelled
   await expect(page.locator(`[data-testid="left-table"] tr[data-accession="${accession}"]`)).toContainText('cancelled');
 });
 
-test('an instructor reschedules an order to another station, and the worklist follows', async ({ page }) => {
+test('an instructor reschedules an order to a later time, and the worklist follows', async ({ page }) => {
   await signIn(page, E2E.instructor.email, E2E.instructor.password);
-  await page.goto('/sandbox/ris?modality=DX&status=scheduled');
-  const row = page.getByTestId('orders-table').locator('tbody tr[data-accession]').first();
-  const accession = (await row.getAttribute('data-accession')) ?? '';
+  await page.goto('/sandbox/ris?modality=US&status=scheduled');
+  const first = page.getByTestId('orders-table').locator('tbody tr[data-accession]').first();
+  const accession = (await first.getAttribute('data-accession')) ?? '';
+  const row = page.locator(`tr[data-accession="${accession}"]`);
   await row.getByText('Reschedule').click();
   const move = page.getByRole('form', { name: `Reschedule order ${accession}` });
   await move.getByLabel('Date').fill('2000-01-01');
   await move.getByRole('button', { name: 'Move order' }).click();
   await expect(move).toContainText('This date is in the past');
   await move.getByLabel('Date').fill(`${localDate().slice(0, 4)}-${localDate().slice(4, 6)}-${localDate().slice(6)}`);
-  await move.getByLabel('Station').selectOption('CT1');
+  await move.getByLabel('Time').fill('22:15');
   await move.getByRole('button', { name: 'Move order' }).click();
   await expect(page.getByText(`Order ${accession} moved`)).toBeVisible();
-  expect(worklistFind('CT1').out).toContain(accession);
+  await expect(row).toContainText('22:15');
+  const found = worklistFind('US1');
+  expect(found.out).toContain(accession);
+  expect(found.out).toContain('221500');
 });
 
 test('the reading worklist flags a study that matches no order and links to the study', async ({ page }) => {

@@ -6,6 +6,9 @@ import { ORDER_STATUSES, WORKLIST_STATUSES } from '@/sim/ris/orderStatus';
 import { worklistItem } from '@/sim/ris/worklistQuery';
 import { localDicomDate } from '@/sim/ris/seedOrders';
 import { now } from '@/app/_lib/clock';
+import { READING_STATES, readingState } from './risNames';
+
+export { READING_STATES };
 
 export const PRIORITIES = ['STAT', 'HIGH', 'ROUTINE', 'MEDIUM', 'LOW'] as const;
 /** Requested Procedure Priority (0040,1003), most urgent first: the reading worklist's sort order. */
@@ -63,21 +66,6 @@ export async function worklistForDay(sandboxId: string, date: string, station?: 
 // ---------------------------------------------------------------------------------------------------------
 // The reading worklist
 // ---------------------------------------------------------------------------------------------------------
-
-export const READING_STATES = ['unread', 'in-progress', 'read', 'hold'] as const;
-export type ReadingState = (typeof READING_STATES)[number];
-
-/**
- * Where a study stands for the radiologist. Unread: received, unverified or verified. In progress: its order's
- * procedure step is still IN PROGRESS at the modality (MPPS not completed: more images may come). Read: reported.
- * Hold: held back by QC.
- */
-export function readingState(studyStatus: string, orderStatus: string | undefined): ReadingState {
-  if (studyStatus === 'read') return 'read';
-  if (studyStatus === 'hold') return 'hold';
-  if (orderStatus === 'in-progress') return 'in-progress';
-  return 'unread';
-}
 
 export const readingSearch = z.object({
   modality: z.string().trim().toUpperCase().regex(/^[A-Z]{1,4}$/).optional().catch(undefined),

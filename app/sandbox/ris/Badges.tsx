@@ -28,7 +28,7 @@ const mppsStyles: Record<string, string> = {
 
 /** (0040,0252) Performed Procedure Step Status as the modality last reported it. */
 export function MppsBadge({ status }: { status?: string }) {
-  if (!status) return <span className="text-xs text-slate-400">no MPPS yet</span>;
+  if (!status) return <span className="whitespace-nowrap text-xs text-slate-400">none yet</span>;
   return <span className={`badge whitespace-nowrap ring-1 ${mppsStyles[status] ?? 'bg-slate-100 text-slate-600 ring-slate-200'}`}>{status.toLowerCase()}</span>;
 }
 

@@ -9,6 +9,7 @@ import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { requireRole } from '@/app/_lib/session';
 import { demoSandbox } from '../_lib/pacs';
 import { modalityStations, PRIORITIES, todayDicomDate } from '../_lib/ris';
+import { toPersonName } from '../_lib/risNames';
 
 export type OrderResult =
   | { ok: true; message: string; accessionNumber?: string }
@@ -21,18 +22,6 @@ const nameComponent = (what: string) =>
     .trim()
     .max(30, `${what}: at most 30 characters.`)
     .regex(/^[\p{L}\p{N} .'-]*$/u, `${what}: letters, spaces, hyphens and apostrophes only (no ^ or \\).`);
-
-/** "Brooks, Elaine", "Elaine Brooks" or "BROOKS^ELAINE^^DR" → PN with ^ (family name first), upper case as the demo's orders. */
-function toPersonName(raw: string): string {
-  const s = raw.trim().replace(/\s+/g, ' ');
-  if (!s || s.includes('^')) return s.toUpperCase();
-  if (s.includes(',')) {
-    const [family, ...given] = s.split(',').map((x) => x.trim());
-    return [family, given.join(' ')].filter(Boolean).join('^').toUpperCase();
-  }
-  const words = s.split(' ');
-  return (words.length > 1 ? `${words.at(-1)}^${words.slice(0, -1).join(' ')}` : s).toUpperCase();
-}
 
 const newOrder = z.object({
   patientId: z.string().trim().min(1, 'Enter the patient’s MRN.').max(64, 'An MRN has at most 64 characters.').regex(/^[^\\^]+$/, 'An MRN cannot contain \\ or ^.'),

@@ -25,6 +25,16 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
   const canEdit = Boolean(viewer && !viewer.isGuest && hasRole(viewer.role, 'instructor'));
   const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, orders.filter((o) => o.status === s).length]));
   const modalities = [...new Set([...ORDER_MODALITIES, ...orders.map((o) => o.modality)])];
+  const stationTitles = stations.map((s) => s.aeTitle);
+  const empty = `No orders ${q.modality || q.status ? 'match these filters' : 'are scheduled'} on ${formatDicomDate(date)}.`;
+  const rowOrder = (o: (typeof orders)[number]) => ({
+    accessionNumber: o.accessionNumber,
+    status: o.status,
+    date: isoFromDicomDate(o.scheduledStartDate),
+    time: formatDicomTime(o.scheduledStartTime).slice(0, 5),
+    station: o.scheduledStationAeTitle,
+    patient: o.patientName,
+  });
 
   return (
     <div className="space-y-5">
@@ -55,46 +65,54 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
             {ORDER_STATUSES.filter((s) => counts[s]).map((s) => <span key={s}><OrderStatusBadge status={s} /> {counts[s]}</span>)}
           </span>
         </div>
-        <table className="table-dense" data-testid="orders-table">
+        {/* phones: one card per order; the dense table from md up */}
+        <ul className="divide-y divide-slate-100 border-t border-slate-100 md:hidden" data-testid="orders-list">
+          {orders.map((o) => (
+            <li key={o.id} className="space-y-1 px-4 py-3 text-sm">
+              <div className="flex items-baseline justify-between gap-2">
+                <span className="font-semibold tabular-nums">{formatDicomTime(o.scheduledStartTime).slice(0, 5)} <span className="font-mono text-xs font-normal text-slate-500">{o.accessionNumber}</span></span>
+                <span className="flex gap-1"><PriorityBadge priority={o.priority} /><OrderStatusBadge status={o.status} /></span>
+              </div>
+              <p className="font-medium">{formatPersonName(o.patientName) || '(no name)'} <span className="font-normal text-slate-500">· <span className="font-mono text-xs">{o.patientId}</span> · <span className="whitespace-nowrap">{formatDicomDate(o.patientBirthDate) || '–'} {o.patientSex}</span></span></p>
+              <p>{o.requestedProcedureDescription} <span className="text-slate-500">· {o.modality} on <span className="font-mono text-xs">{o.scheduledStationAeTitle}</span></span></p>
+              <p className="text-xs text-slate-500">{o.reason}{o.reason && o.referringPhysicianName ? ' · ' : ''}{o.referringPhysicianName && `ref. ${formatPersonName(o.referringPhysicianName)}`}</p>
+              {o.performedSteps[0] && <MppsBadge status={o.performedSteps[0].status} />}
+              {canEdit && <OrderRowActions order={rowOrder(o)} stations={stationTitles} />}
+            </li>
+          ))}
+          {orders.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">{empty}</li>}
+        </ul>
+        <table className="table-dense hidden md:table" data-testid="orders-table">
           <thead>
-            <tr><th>Time</th><th>Accession</th><th>Patient</th><th>MRN</th><th>Procedure</th><th>Mod.</th><th>Station</th><th>Referring</th><th>Priority</th><th>Status</th>{canEdit && <th><span className="sr-only">Changes</span></th>}</tr>
+            <tr><th>Time</th><th>Patient</th><th>Procedure</th><th>Mod. / station</th><th>Referring</th><th>Priority</th><th>Status</th>{canEdit && <th><span className="sr-only">Changes</span></th>}</tr>
           </thead>
           <tbody>
             {orders.map((o) => (
               <tr key={o.id} className="hover:bg-slate-50" data-accession={o.accessionNumber}>
-                <td className="whitespace-nowrap tabular-nums">{formatDicomTime(o.scheduledStartTime)}</td>
-                <td className="whitespace-nowrap font-mono text-xs">{o.accessionNumber}</td>
-                <td className="font-medium">
-                  {formatPersonName(o.patientName) || '(no name)'}
-                  <span className="block text-xs font-normal text-slate-500">{formatDicomDate(o.patientBirthDate) || 'birth date unknown'} {o.patientSex}</span>
+                <td className="whitespace-nowrap">
+                  <span className="font-medium tabular-nums">{formatDicomTime(o.scheduledStartTime).slice(0, 5)}</span>
+                  <span className="block font-mono text-xs text-slate-500" title="Accession Number (0008,0050)">{o.accessionNumber}</span>
                 </td>
-                <td className="font-mono text-xs">{o.patientId}</td>
-                <td className="max-w-64">
+                <td className="min-w-44 font-medium">
+                  {formatPersonName(o.patientName) || '(no name)'}
+                  <span className="block text-xs font-normal text-slate-500"><span className="font-mono">{o.patientId}</span> · <span className="whitespace-nowrap">{formatDicomDate(o.patientBirthDate) || 'birth date unknown'} {o.patientSex}</span></span>
+                </td>
+                <td className="min-w-56">
                   {o.requestedProcedureDescription}
                   {o.reason && <span className="block text-xs text-slate-500">{o.reason}</span>}
                 </td>
-                <td>{o.modality}</td>
-                <td className="font-mono text-xs">{o.scheduledStationAeTitle}</td>
-                <td className="whitespace-nowrap">{formatPersonName(o.referringPhysicianName) || '–'}</td>
+                <td className="whitespace-nowrap">{o.modality} <span className="font-mono text-xs text-slate-500">{o.scheduledStationAeTitle}</span></td>
+                <td className="min-w-32">{formatPersonName(o.referringPhysicianName) || '–'}</td>
                 <td><PriorityBadge priority={o.priority} /></td>
                 <td>
                   <OrderStatusBadge status={o.status} />
                   {o.performedSteps[0] && <span className="mt-1 block" title="Last MPPS from the modality"><MppsBadge status={o.performedSteps[0].status} /></span>}
                 </td>
-                {canEdit && (
-                  <td>
-                    <OrderRowActions
-                      order={{ accessionNumber: o.accessionNumber, status: o.status, date: isoFromDicomDate(o.scheduledStartDate), time: formatDicomTime(o.scheduledStartTime).slice(0, 5), station: o.scheduledStationAeTitle, patient: o.patientName }}
-                      stations={stations.map((s) => s.aeTitle)}
-                    />
-                  </td>
-                )}
+                {canEdit && <td><OrderRowActions order={rowOrder(o)} stations={stationTitles} /></td>}
               </tr>
             ))}
             {orders.length === 0 && (
-              <tr><td colSpan={canEdit ? 11 : 10} className="py-8 text-center text-slate-500">
-                No orders {q.modality || q.status ? 'match these filters' : 'are scheduled'} on {formatDicomDate(date)}.
-              </td></tr>
+              <tr><td colSpan={canEdit ? 8 : 7} className="py-8 text-center text-slate-500">{empty}</td></tr>
             )}
           </tbody>
         </table>

@@ -68,8 +68,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Pro
         <table className="table-dense" data-testid="worklist-table">
           <thead>
             <tr>
-              <th title="(0040,0002)/(0040,0003) Scheduled Procedure Step Start Date and Time">Start</th>
-              <th title="(0040,0001) Scheduled Station AE Title / (0008,0060) Modality">Station</th>
+              <th title="(0040,0002)/(0040,0003) Start Date and Time, (0040,0001) Scheduled Station AE Title, (0008,0060) Modality">Time / station</th>
               <th title="(0010,0010) Patient's Name, (0010,0020) Patient ID, (0010,0030) Birth Date, (0010,0040) Sex">Patient</th>
               <th title="(0008,0050) Accession Number / (0040,1001) Requested Procedure ID / (0040,0009) Scheduled Procedure Step ID">Accession / RP ID / SPS ID</th>
               <th title="(0032,1060) Requested Procedure Description / (0040,0007) Scheduled Procedure Step Description">Procedure</th>
@@ -84,24 +83,33 @@ export default async function WorklistPage({ searchParams }: { searchParams: Pro
               const step = (item.ScheduledProcedureStepSequence as Item[])[0];
               return (
                 <tr key={order.id} data-accession={order.accessionNumber}>
-                  <td className="whitespace-nowrap tabular-nums">{formatDicomDate(String(step.ScheduledProcedureStepStartDate))} <span className="font-medium">{formatDicomTime(String(step.ScheduledProcedureStepStartTime))}</span></td>
-                  <td className="whitespace-nowrap"><span className="font-mono text-xs font-medium">{String(step.ScheduledStationAETitle)}</span> <span className="text-slate-500">{String(step.Modality)}</span></td>
-                  <td>
+                  <td className="whitespace-nowrap" title={`${String(step.ScheduledProcedureStepStartDate)} ${String(step.ScheduledProcedureStepStartTime)}`}>
+                    <span className="font-medium tabular-nums">{formatDicomTime(String(step.ScheduledProcedureStepStartTime)).slice(0, 5)}</span>
+                    <span className="block text-xs"><span className="font-mono font-medium">{String(step.ScheduledStationAETitle)}</span> <span className="text-slate-500">{String(step.Modality)}</span></span>
+                  </td>
+                  <td className="min-w-44">
                     <span className="font-medium">{formatPersonName(pnOf(item.PatientName))}</span>
                     <span className="block font-mono text-xs text-slate-500">{pnOf(item.PatientName)}</span>
-                    <span className="block text-xs text-slate-500"><span className="font-mono">{String(item.PatientID)}</span> · {formatDicomDate(String(item.PatientBirthDate)) || '–'} · {String(item.PatientSex) || '–'}</span>
+                    <span className="block text-xs text-slate-500"><span className="font-mono">{String(item.PatientID)}</span> · <span className="whitespace-nowrap">{formatDicomDate(String(item.PatientBirthDate)) || '–'} {String(item.PatientSex)}</span></span>
                   </td>
-                  <td className="font-mono text-xs">{String(item.AccessionNumber)}<span className="block text-slate-500">{String(item.RequestedProcedureID)}</span><span className="block text-slate-500">{String(step.ScheduledProcedureStepID)}</span></td>
-                  <td className="max-w-64">{String(item.RequestedProcedureDescription)}{step.ScheduledProcedureStepDescription !== item.RequestedProcedureDescription && <span className="block text-xs text-slate-500">{String(step.ScheduledProcedureStepDescription)}</span>}</td>
+                  <td className="whitespace-nowrap font-mono text-xs">
+                    {String(item.AccessionNumber)}
+                    {item.RequestedProcedureID === item.AccessionNumber && step.ScheduledProcedureStepID === item.AccessionNumber ? (
+                      <span className="block font-sans text-slate-500">same as RP ID and SPS ID</span>
+                    ) : (
+                      <><span className="block text-slate-500">{String(item.RequestedProcedureID)}</span><span className="block text-slate-500">{String(step.ScheduledProcedureStepID)}</span></>
+                    )}
+                  </td>
+                  <td className="min-w-52">{String(item.RequestedProcedureDescription)}{step.ScheduledProcedureStepDescription !== item.RequestedProcedureDescription && <span className="block text-xs text-slate-500" title="(0040,0007) Scheduled Procedure Step Description">SPS: {String(step.ScheduledProcedureStepDescription)}</span>}</td>
                   <td className="whitespace-nowrap">{formatPersonName(pnOf(item.ReferringPhysicianName)) || '–'}</td>
                   <td><PriorityBadge priority={String(item.RequestedProcedurePriority)} /></td>
-                  <td className="max-w-48 break-all font-mono text-xs text-slate-600">{String(item.StudyInstanceUID)}</td>
+                  <td className="max-w-32 truncate font-mono text-xs text-slate-600" title={String(item.StudyInstanceUID)}>{String(item.StudyInstanceUID)}</td>
                   <td><MppsBadge status={order.performedSteps[0]?.status} /></td>
                 </tr>
               );
             })}
             {answered.length === 0 && (
-              <tr><td colSpan={9} className="py-8 text-center text-slate-500">The RIS would answer this query with no items (C-FIND Success, no pendings).</td></tr>
+              <tr><td colSpan={8} className="py-8 text-center text-slate-500">The RIS would answer this query with no items (C-FIND Success, no pendings).</td></tr>
             )}
           </tbody>
         </table>
@@ -120,11 +128,11 @@ export default async function WorklistPage({ searchParams }: { searchParams: Pro
         <h2 className="px-4 pt-4 font-semibold">Not on the worklist</h2>
         <p className="px-4 pb-3 text-sm text-slate-600">Steps for the same station and day that the RIS no longer answers, and why: the order&apos;s status and the modality&apos;s last MPPS.</p>
         <table className="table-dense" data-testid="left-table">
-          <thead><tr><th>Start</th><th>Station</th><th>Patient</th><th>Accession</th><th>Procedure</th><th>Order</th><th>MPPS</th><th>Performed on</th></tr></thead>
+          <thead><tr><th>Time</th><th>Station</th><th>Patient</th><th>Accession</th><th>Procedure</th><th>Order</th><th>MPPS</th><th>Performed on</th></tr></thead>
           <tbody>
             {left.map((o) => (
               <tr key={o.id} data-accession={o.accessionNumber}>
-                <td className="whitespace-nowrap tabular-nums">{formatDicomTime(o.scheduledStartTime)}</td>
+                <td className="whitespace-nowrap tabular-nums">{formatDicomTime(o.scheduledStartTime).slice(0, 5)}</td>
                 <td className="font-mono text-xs">{o.scheduledStationAeTitle}</td>
                 <td>{formatPersonName(o.patientName)}</td>
                 <td className="font-mono text-xs">{o.accessionNumber}</td>
