@@ -21,6 +21,8 @@ export const STATION_FOR_MODALITY: Record<string, string> = { CT: 'CT1', DX: 'DX
 const MODALITIES = new Set(['CT', 'MR', 'US', 'DX', 'CR', 'MG', 'NM', 'PT', 'XA', 'RF', 'XR']);
 const SUPPORTED_VERSION = /^2\.[3-8](\.\d)?$/;
 const PROCESSING_IDS = new Set(['P', 'T', 'D']);
+/** what the message log keeps of a message (hl7Listener.ts), and so what a repeat is compared with */
+export const RAW_LOG_CAP = 64 * 1024;
 const SUPPORTED: Record<string, string[]> = { ORM: ['O01'], OMI: ['O23'], ADT: ['A08', 'A40'] };
 
 export interface IntakeResult {
@@ -303,6 +305,15 @@ export async function handleHl7Message(db: Db, payload: Buffer): Promise<IntakeR
     }
     if (!msg.header || msg.segments[0]?.segmentType !== 'MSH') throw new Hl7Rejection('AR', HL7_ERROR.segmentSequence, 'the message does not start with an MSH segment', { segment: 'MSH' });
     const handler = await checkHeader(db, msg, result);
+    // A sender that lost our ACK sends the same message again (original mode, HL7 2.9.2): answer it with the
+    // same ACK and do not place the order twice.
+    const earlier = await db.hl7Message.findFirst({
+      where: { sandboxId: result.sandboxId, direction: 'in', status: 'AA', controlId: result.controlId, raw: payload.toString('utf8', 0, Math.min(payload.length, RAW_LOG_CAP)) },
+      orderBy: { receivedAt: 'desc' },
+    });
+    if (earlier) {
+      return { ...result, ack: earlier.ack, placerOrderNumber: earlier.placerOrderNumber, accessionNumber: earlier.accessionNumber, error: 'a repeat of a message already applied: answered with the same ACK, not applied again' };
+    }
     const actor: Actor = { actorId: null, reason: `HL7 ${result.messageType} ${result.controlId} from ${val(msg.header, 3) || 'unnamed sender'}` };
     const text = await handler({ db, sandboxId: result.sandboxId!, msg, actor, result });
     result.ack = buildAck(msg, 'AA', { text });

@@ -165,6 +165,18 @@ describe('HL7 v2 intake over MLLP', () => {
     expect(log.ack).toContain(`MSA|AA|${m.control}`);
   });
 
+  it('answers a repeated message (same MSH-10, same content: the sender lost our ACK) with the same ACK, without a second order', async () => {
+    const m = newOrder({ placer: 'PLC1501', mrn: 'MRN9501', name: 'TWICE^SENT' });
+    const first = await send(m.text);
+    const again = await send(m.text);
+    expect(again.raw).toBe(first.raw);
+    expect(await t.db.order.count({ where: { patientId: 'MRN9501' } })).toBe(1);
+    // the same control ID with other content is a new message
+    const other = await send(newOrder({ placer: 'PLC1502', mrn: 'MRN9502', name: 'OTHER^ONE', control: m.control }).text);
+    expect(other.msa[1]).toBe('AA');
+    expect(await t.db.order.count({ where: { patientId: 'MRN9502' } })).toBe(1);
+  });
+
   it('cancels that order with ORC-1 CA by its placer number: it leaves the worklist', async () => {
     const order = await t.db.order.findFirstOrThrow({ where: { sandboxId, patientId: 'MRN9001' } });
     const head = msh('ORM^O01');

@@ -3,7 +3,7 @@
 // with its ACK before the next one is handled. Every message and its answer go to the Hl7Message log.
 import net from 'node:net';
 import type { Db } from '../../../prisma/db';
-import { handleHl7Message, type IntakeResult } from './hl7Intake';
+import { handleHl7Message, RAW_LOG_CAP, type IntakeResult } from './hl7Intake';
 import { DEFAULT_MAX_FRAME_BYTES, encodeMllpFrame, MllpDecoder, MllpFrameTooLarge } from './mllp';
 
 export interface Hl7ListenerOptions {
@@ -20,9 +20,6 @@ export interface Hl7Listener {
   host: string;
   close(): Promise<void>;
 }
-
-/** what the log keeps of a message */
-const RAW_LOG_CAP = 64 * 1024;
 
 export function hl7PortFromEnv(env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
   const host = env.HL7_HOST?.trim() || '127.0.0.1';
