@@ -58,8 +58,8 @@ export async function start({ build }: { build: boolean }) {
     setTimeout(() => process.exit(code), 5000).unref();
     Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
   };
-  const run = (name: string, args: string[]) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const run = (name: string, args: string[], extraEnv: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...extraEnv } });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         console.error(`[start] ${name} stopped (${signal ?? `exit ${code}`}); stopping the rest`);
@@ -68,7 +68,9 @@ export async function start({ build }: { build: boolean }) {
     });
     children.push(child);
   };
-  run('DICOM services', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'daemon.ts')]);
+  // two malloc arenas keep the DICOM process's resident memory flat while large studies stream in (measured:
+  // 306-333 MB -> 268-293 MB on a 2 GB study at the same speed; see sim/bench/ingest.ts)
+  run('DICOM services', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'daemon.ts')], { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' });
   run('web server', [nextBin, 'start', '-p', String(e.PORT), '-H', e.HOST]);
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
