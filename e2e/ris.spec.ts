@@ -1,5 +1,8 @@
 // The RIS console as a clerk (instructor) and a student use it, checked against a real modality worklist client:
 // DCMTK findscu -W against the RIS AE sees an order placed in the UI, and stops seeing it once it is cancelled.
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env';
 import { dcmtk, SAMPLES, storescu } from './dicom';
@@ -123,13 +126,27 @@ test('an instructor reschedules an order to a later time, and the worklist follo
 test('the reading worklist flags a study that matches no order and links to the study', async ({ page }) => {
   const sent = storescu('CT1', 'PACS', [`${SAMPLES}/CT_small.dcm`]);
   expect(sent.status, sent.out).toBe(0);
+  // a study acquired for today's STAT CT pulmonary angiogram: it takes the order's priority and procedure
+  const dir = mkdtempSync(join(tmpdir(), 'ris-e2e-'));
+  const file = join(dir, 'ctpa.dcm');
+  copyFileSync(`${SAMPLES}/CT_small.dcm`, file);
+  const accession = `A${localDate()}-09`;
+  const mod = dcmtk('dcmodify', ['-nb', '-gst', '-gse', '-gin', '-m', `AccessionNumber=${accession}`, '-m', 'PatientName=WILLIAMS^TANYA^L', '-m', 'PatientID=MRN103466', file]);
+  expect(mod.status, mod.out).toBe(0);
+  expect(storescu('CT1', 'PACS', [file]).status).toBe(0);
+
   await page.goto('/sandbox/reading');
+  const ordered = page.getByTestId('reading-table').locator(`tr[data-accession="${accession}"]`).first();
+  await expect(ordered).toContainText('STAT');
+  await expect(ordered).toContainText('CT PULMONARY ANGIOGRAM');
+  await expect(ordered.getByTestId('no-order')).toHaveCount(0);
   const row = page.getByTestId('reading-table').locator('tr', { hasText: 'CompressedSamples, CT1' }).first();
   await expect(row.getByTestId('no-order')).toContainText('No matching order');
   await expect(row).toContainText('unread');
   await shot(page, 'reading-worklist');
   await page.getByLabel('Priority').selectOption('STAT');
   await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('reading-table')).toContainText('WILLIAMS, TANYA L');
   await expect(page.getByTestId('reading-table')).not.toContainText('CompressedSamples, CT1');
   await page.goto('/sandbox/reading');
   await row.getByRole('link', { name: /CompressedSamples, CT1/ }).click();

@@ -83,7 +83,7 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
                     </span>
                   )}
                 </td>
-                <td className="max-w-64">
+                <td className="min-w-48 max-w-64">
                   {s.order?.requestedProcedureDescription || s.studyDescription || '–'}
                   {s.order?.referringPhysicianName && <span className="block text-xs text-slate-500">for {formatPersonName(s.order.referringPhysicianName)}</span>}
                 </td>
