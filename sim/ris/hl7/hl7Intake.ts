@@ -23,6 +23,12 @@ const SUPPORTED_VERSION = /^2\.[3-8](\.\d)?$/;
 const PROCESSING_IDS = new Set(['P', 'T', 'D']);
 /** what the message log keeps of a message (hl7Listener.ts), and so what a repeat is compared with */
 export const RAW_LOG_CAP = 64 * 1024;
+
+/** Text for the log: NUL removed (PostgreSQL text cannot hold it), capped. */
+export function logText(v: string | Buffer, cap = RAW_LOG_CAP): string {
+  const s = typeof v === 'string' ? v.slice(0, cap) : v.toString('utf8', 0, Math.min(v.length, cap));
+  return s.replaceAll('\0', '');
+}
 const SUPPORTED: Record<string, string[]> = { ORM: ['O01'], OMI: ['O23'], ADT: ['A08', 'A40'] };
 
 export interface IntakeResult {
@@ -43,8 +49,9 @@ export interface IntakeResult {
 function asText(v: unknown): string {
   if (v == null) return '';
   if (v instanceof Date) return toHL7DateTime(v);
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  return String(v).trim();
+  // NUL is never HL7 content, and PostgreSQL cannot compare or store it
+  if (Buffer.isBuffer(v)) return v.toString('utf8').replaceAll('\0', '');
+  return String(v).replaceAll('\0', '').trim();
 }
 
 /** The value at SEG-field.component.subcomponent of repetition `rep` ('' when absent). */
@@ -308,7 +315,7 @@ export async function handleHl7Message(db: Db, payload: Buffer): Promise<IntakeR
     // A sender that lost our ACK sends the same message again (original mode, HL7 2.9.2): answer it with the
     // same ACK and do not place the order twice.
     const earlier = await db.hl7Message.findFirst({
-      where: { sandboxId: result.sandboxId, direction: 'in', status: 'AA', controlId: result.controlId, raw: payload.toString('utf8', 0, Math.min(payload.length, RAW_LOG_CAP)) },
+      where: { sandboxId: result.sandboxId, direction: 'in', status: 'AA', controlId: logText(result.controlId, 199), raw: logText(payload) },
       orderBy: { receivedAt: 'desc' },
     });
     if (earlier) {

@@ -291,6 +291,13 @@ describe('HL7 v2 intake over MLLP', () => {
     expect(logged.every((l) => l.error.length > 0)).toBe(true);
   });
 
+  it('answers and logs a message with a NUL byte in it (PostgreSQL text cannot store one)', async () => {
+    const ack = await send(message(msh('ORM^O01', { control: 'NUL1' }), seg('PID', { 1: '1', 3: 'MRN\0X', 5: 'A^B' }), seg('ORC', { 1: 'CA', 2: 'NOPE\0' })));
+    expect(ack.msa.slice(1, 3)).toEqual(['AE', 'NUL1']);
+    expect(ack.err?.[1]).toMatch(/\^204$/);
+    expect(await t.db.hl7Message.count({ where: { controlId: 'NUL1', status: 'AE' } })).toBe(1);
+  });
+
   it('handles a frame in fragments, back-to-back frames and noise between them, one ACK each in order', async () => {
     const a = newOrder({ placer: 'PLC2001', mrn: 'MRN9101', name: 'ONE^A' });
     const b = newOrder({ placer: 'PLC2002', mrn: 'MRN9102', name: 'TWO^B' });

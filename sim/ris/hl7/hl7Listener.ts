@@ -3,7 +3,7 @@
 // with its ACK before the next one is handled. Every message and its answer go to the Hl7Message log.
 import net from 'node:net';
 import type { Db } from '../../../prisma/db';
-import { handleHl7Message, RAW_LOG_CAP, type IntakeResult } from './hl7Intake';
+import { handleHl7Message, logText, type IntakeResult } from './hl7Intake';
 import { DEFAULT_MAX_FRAME_BYTES, encodeMllpFrame, MllpDecoder, MllpFrameTooLarge } from './mllp';
 
 export interface Hl7ListenerOptions {
@@ -34,15 +34,15 @@ async function logMessage(db: Db, payload: Buffer, r: IntakeResult, peerAddress:
       data: {
         sandboxId: r.sandboxId,
         direction: 'in',
-        messageType: r.messageType.slice(0, 64),
-        controlId: r.controlId.slice(0, 199),
+        messageType: logText(r.messageType, 64),
+        controlId: logText(r.controlId, 199),
         status: r.status,
-        error: r.error,
-        placerOrderNumber: r.placerOrderNumber.slice(0, 199),
+        error: logText(r.error),
+        placerOrderNumber: logText(r.placerOrderNumber, 199),
         accessionNumber: r.accessionNumber,
         peerAddress,
-        raw: payload.toString('utf8', 0, Math.min(payload.length, RAW_LOG_CAP)),
-        ack: r.ack,
+        raw: logText(payload),
+        ack: logText(r.ack),
       },
     });
   } catch (e) {
@@ -89,7 +89,10 @@ export async function startHl7Listener(opts: Hl7ListenerOptions): Promise<Hl7Lis
         socket.destroy();
         return;
       }
-      void drain();
+      drain().catch((e) => {
+        console.error(`hl7: ${peer}: could not answer`, e);
+        socket.destroy();
+      });
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
