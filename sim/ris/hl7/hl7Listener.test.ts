@@ -11,6 +11,7 @@ import { seedDemo } from '../../seed';
 import { startDicomServices, type DicomServices } from '../../startDicomServices';
 import { runDcmtk } from '../../testing/dcmtk';
 import { startHl7Listener, type Hl7Listener } from './hl7Listener';
+import { hl7InterfaceSummary } from './hl7Log';
 
 let t: TestDb;
 let services: DicomServices;
@@ -296,6 +297,16 @@ describe('HL7 v2 intake over MLLP', () => {
     expect(ack.msa.slice(1, 3)).toEqual(['AE', 'NUL1']);
     expect(ack.err?.[1]).toMatch(/\^204$/);
     expect(await t.db.hl7Message.count({ where: { controlId: 'NUL1', status: 'AE' } })).toBe(1);
+  });
+
+  it("sums up the sandbox's interface for the RIS page: latest messages and answers by status", async () => {
+    const summary = await hl7InterfaceSummary(t.db, sandboxId, { limit: 5 });
+    expect(summary.messages).toHaveLength(5);
+    expect(summary.lastReceivedAt).toEqual(summary.messages[0].receivedAt);
+    const all = await t.db.hl7Message.groupBy({ by: ['status'], where: { sandboxId }, _count: { _all: true } });
+    for (const g of all) expect(summary.counts[g.status as 'AA' | 'AE' | 'AR']).toBe(g._count._all);
+    expect(summary.counts.AA).toBeGreaterThan(0);
+    expect(summary.counts.AE).toBeGreaterThan(0);
   });
 
   it('handles a frame in fragments, back-to-back frames and noise between them, one ACK each in order', async () => {
