@@ -167,18 +167,30 @@ function orderErrorToRejection(e: unknown): never {
   throw e;
 }
 
-/** The order a CA or XO refers to: by filler number (= Accession Number), else by the placer number of the NW that placed it. */
-async function findAccession(ctx: Context, orc: HL7Segment, obr: HL7Segment | undefined): Promise<string> {
-  const filler = val(orc, 3) || val(obr, 3);
-  if (filler) return filler;
+/**
+ * The order a CA or XO refers to: by the Accession Number the NW gave it (IPC-1, or the filler number ORC-3 /
+ * OBR-3 that an ORM uses as one), else by the placer number (ORC-2 / OBR-2) of the NW that placed it, from the
+ * message log. An OMI's filler number is not its Accession Number, so that lookup falls through to the placer's.
+ */
+async function findAccession(ctx: Context, orc: HL7Segment, obr: HL7Segment | undefined, ipc: HL7Segment | undefined): Promise<string> {
+  const candidates = [...new Set([val(ipc, 1), val(orc, 3), val(obr, 3)].filter(Boolean))];
+  for (const accessionNumber of candidates) {
+    const order = await ctx.db.order.findUnique({ where: { sandboxId_accessionNumber: { sandboxId: ctx.sandboxId, accessionNumber } }, select: { accessionNumber: true } });
+    if (order) return order.accessionNumber;
+  }
   const placer = ctx.result.placerOrderNumber;
-  if (!placer) throw new Hl7Rejection('AE', HL7_ERROR.requiredFieldMissing, 'ORC-2 (Placer Order Number) and ORC-3 (Filler Order Number) are both empty: which order?', { segment: 'ORC', field: 2 });
-  const placed = await ctx.db.hl7Message.findFirst({
-    where: { sandboxId: ctx.sandboxId, direction: 'in', status: 'AA', placerOrderNumber: placer, accessionNumber: { not: '' } },
-    orderBy: { receivedAt: 'desc' },
-    select: { accessionNumber: true },
-  });
-  if (!placed) throw new Hl7Rejection('AE', HL7_ERROR.unknownKeyIdentifier, `no order placed over HL7 with Placer Order Number ${placer}`, { segment: 'ORC', field: 2 });
+  if (!placer && !candidates.length) throw new Hl7Rejection('AE', HL7_ERROR.requiredFieldMissing, 'ORC-2 (Placer Order Number) and ORC-3 (Filler Order Number) are both empty: which order?', { segment: 'ORC', field: 2 });
+  const placed = placer
+    ? await ctx.db.hl7Message.findFirst({
+        where: { sandboxId: ctx.sandboxId, direction: 'in', status: 'AA', placerOrderNumber: placer, accessionNumber: { not: '' } },
+        orderBy: { receivedAt: 'desc' },
+        select: { accessionNumber: true },
+      })
+    : null;
+  if (!placed) {
+    const tried = [...candidates.map((c) => `Accession Number ${c}`), ...(placer ? [`Placer Order Number ${placer}`] : [])].join(' or ');
+    throw new Hl7Rejection('AE', HL7_ERROR.unknownKeyIdentifier, `no order with ${tried}`, { segment: 'ORC', field: placer ? 2 : 3 });
+  }
   return placed.accessionNumber;
 }
 
@@ -231,15 +243,15 @@ async function handleOrder(ctx: Context) {
     return `order placed: Accession Number ${order.accessionNumber}`;
   }
   if (control === 'CA') {
-    const accession = await findAccession(ctx, orc, obr);
+    const accession = await findAccession(ctx, orc, obr, ipc);
     await cancelOrder(ctx.db, ctx.sandboxId, accession, ctx.actor).catch(orderErrorToRejection);
     ctx.result.accessionNumber = accession;
     return `order ${accession} cancelled`;
   }
   if (control === 'XO') {
-    const accession = await findAccession(ctx, orc, obr);
+    const accession = await findAccession(ctx, orc, obr, ipc);
     const { date, time } = scheduledStart(msg, orc, obr);
-    const station = obr && (val(obr, 24) || '') ? await stationFor(ctx.db, ctx.sandboxId, modalityOf(obr)) : undefined;
+    const station = val(ipc, 9) || (obr && val(obr, 24) ? await stationFor(ctx.db, ctx.sandboxId, modalityOf(obr)) : undefined);
     await rescheduleOrder(ctx.db, ctx.sandboxId, accession, { scheduledStartDate: date, scheduledStartTime: time, scheduledStationAeTitle: station }, ctx.actor).catch(orderErrorToRejection);
     ctx.result.accessionNumber = accession;
     return `order ${accession} rescheduled to ${date} ${time}`;

@@ -220,6 +220,10 @@ describe('HL7 v2 intake over MLLP', () => {
     const items = await worklist('ACC3001');
     expect(tag(items[0], '0020,000d')).toBe('1.2.826.0.1.3680043.8.498.1');
     expect(tag(items[0], '0040,0001')).toBe('MR1');
+    // the OMI's filler number (ORC-3) is not its Accession Number: a cancel still finds the order by the placer's
+    const ca = await send(message(msh('OMI^O23^OMI_O23', { version: '2.5.1' }), seg('PID', { 1: '1', 3: 'MRN9201^^^GENERAL^MR', 5: 'LEE^ANNA' }), seg('ORC', { 1: 'CA', 2: 'PLC3001', 3: 'FIL3001' })));
+    expect(ca.msa[1], ca.raw).toBe('AA');
+    expect((await t.db.order.findFirstOrThrow({ where: { accessionNumber: 'ACC3001' } })).status).toBe('cancelled');
   });
 
   it('updates the name on open orders with ADT^A08 (audited)', async () => {
