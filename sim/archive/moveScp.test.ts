@@ -19,6 +19,7 @@ import { PYDICOM_TEST_FILES, runDcmtk, spawnDcmtk, startReferenceStorescp } from
 import { handleCMove } from './moveScp';
 import { QR_SOP_CLASSES } from './query';
 import { planSendSyntax } from './retrieveSubOperations';
+import { eventually } from '../testing/eventually';
 
 let t: TestDb;
 let services: DicomServices;
@@ -216,8 +217,10 @@ describe('C-MOVE SCP with DCMTK movescu to DCMTK storescp (+B)', () => {
     await expectMovedAsStored(destDir, F.mr);
     await expectMovedAsStored(destDir, F.jls);
     // one outgoing association for the two sub-operations, logged with its C-STOREs
-    const subs = await t.db.associationLog.findMany({ where: { sandboxId, callingAe: 'PACS', calledAe: 'DEST' }, include: { dimse: true } });
-    expect(subs.some((s) => s.dimse.length === 2 && s.dimse.every((d) => d.status === 0))).toBe(true);
+    await eventually(async () => {
+      const subs = await t.db.associationLog.findMany({ where: { sandboxId, callingAe: 'PACS', calledAe: 'DEST' }, include: { dimse: true } });
+      expect(subs.some((s) => s.dimse.length === 2 && s.dimse.every((d) => d.status === 0))).toBe(true);
+    });
   });
 
   it('Study Root, SERIES level: RLE arrives as RLE', async () => {
@@ -254,11 +257,13 @@ describe('C-MOVE SCP with DCMTK movescu to DCMTK storescp (+B)', () => {
     const r = await movescu('-S', 'DOWN', { QueryRetrieveLevel: 'STUDY', StudyInstanceUID: uidOf(F.mr, '0020,000d') });
     expect(r.status, r.out).toBe(Status.OutOfResourcesSubOperations);
     expect(r.counts).toMatchObject({ completed: 0, failed: 2, warning: 0 });
-    const sub = await t.db.associationLog.findFirst({ where: { sandboxId, callingAe: 'PACS', calledAe: 'DOWN' } });
-    expect(sub).toMatchObject({ outcome: 'failed' });
-    expect(sub!.detail).toMatch(/connection refused/);
-    const move = await t.db.dimseLog.findFirst({ where: { command: 'C-MOVE-RQ', status: Status.OutOfResourcesSubOperations } });
-    expect(move!.statusMeaning).toMatch(/DOWN at 127\.0\.0\.1:\d+ could not be opened/);
+    await eventually(async () => {
+      const sub = await t.db.associationLog.findFirst({ where: { sandboxId, callingAe: 'PACS', calledAe: 'DOWN' } });
+      expect(sub).toMatchObject({ outcome: 'failed' });
+      expect(sub!.detail).toMatch(/connection refused/);
+      const move = await t.db.dimseLog.findFirst({ where: { command: 'C-MOVE-RQ', status: Status.OutOfResourcesSubOperations } });
+      expect(move!.statusMeaning).toMatch(/DOWN at 127\.0\.0\.1:\d+ could not be opened/);
+    });
   });
 
   it('a destination accepting only uncompressed syntaxes: lossless JPEG-LS is decoded to Explicit VR LE, lossy JPEG 2000 is not sent', async () => {
@@ -275,8 +280,10 @@ describe('C-MOVE SCP with DCMTK movescu to DCMTK storescp (+B)', () => {
     expect(j2k.status, j2k.out).toBe(Status.OutOfResourcesSubOperations);
     expect(j2k.counts).toMatchObject({ completed: 0, failed: 1 });
     expect(received(plainDest.dir, meta(F.j2k).get(0x0003)!)).toBeUndefined();
-    const log = await t.db.dimseLog.findFirst({ where: { command: 'C-MOVE-RQ', status: Status.OutOfResourcesSubOperations, statusMeaning: { contains: 'lossy' } } });
-    expect(log!.statusMeaning).toMatch(/JPEG 2000 Image Compression \(lossy\).*never converted silently/);
+    await eventually(async () => {
+      const log = await t.db.dimseLog.findFirst({ where: { command: 'C-MOVE-RQ', status: Status.OutOfResourcesSubOperations, statusMeaning: { contains: 'lossy' } } });
+      expect(log!.statusMeaning).toMatch(/JPEG 2000 Image Compression \(lossy\).*never converted silently/);
+    });
   });
 
   it('some sub-operations fail: B000 with the Failed SOP Instance UID List (two studies by UID list)', async () => {

@@ -12,6 +12,7 @@ import { seedDemo } from '../seed';
 import { startDicomServices, type DicomServices } from '../startDicomServices';
 import { PYDICOM_TEST_FILES } from '../testing/dcmtk';
 import { rawStore } from '../testing/rawPeer';
+import { eventually } from '../testing/eventually';
 
 const { Client, Server, Scp, Dataset, requests, responses, constants } = dimse;
 const SC_CLASS = '1.2.840.10008.1.20.1';
@@ -185,9 +186,11 @@ describe('Storage Commitment Push Model SCP', () => {
     expect(plain(report.dataset.ReferencedSOPSequence)).toEqual([{ ReferencedSOPClassUID: CT_CLASS, ReferencedSOPInstanceUID: ctUid }]);
     expect(report.dataset.FailedSOPSequence).toBeUndefined();
     // logged as an association of our own, PACS → CT1
-    const sent = await untilAsync(() => t.db.dimseLog.findFirst({ where: { command: 'N-EVENT-REPORT-RQ (sent by us)', association: { callingAe: 'PACS', calledAe: 'CT1' } }, include: { association: true } }));
-    expect(sent.status).toBe(0);
-    expect(sent.association.outcome).toBe('released');
+    await eventually(async () => {
+      const sent = await t.db.dimseLog.findFirst({ where: { command: 'N-EVENT-REPORT-RQ (sent by us)', association: { callingAe: 'PACS', calledAe: 'CT1' } }, include: { association: true } });
+      expect(sent?.status).toBe(0);
+      expect(sent?.association.outcome).toBe('released');
+    });
   });
 
   it('refuses an unknown Action Type (0123) and a request without a Transaction UID (0120), and reports nothing', async () => {

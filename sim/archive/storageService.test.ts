@@ -10,6 +10,7 @@ import { startDicomServices, type DicomServices } from '../startDicomServices';
 import { PYDICOM_TEST_FILES, runDcmtk, startReferenceStorescp } from '../testing/dcmtk';
 import { rawStore } from '../testing/rawPeer';
 import { INCOMING_DIR } from './archiveFiles';
+import { eventually } from '../testing/eventually';
 
 let t: TestDb;
 let services: DicomServices;
@@ -178,9 +179,11 @@ describe('Storage SCP', () => {
     execFileSync('dcmodify', ['-nb', '-m', '(0020,000D)=1.2.03..4', badUid]);
     await store([badUid], [], 'DX1');
 
-    await new Promise((res) => setTimeout(res, 1500));
-    const all = await t.db.dimseLog.findMany({ where: { association: { callingAe: 'DX1' } } });
-    expect(all.map((l) => l.status).sort()).toEqual([0xa900, 0xa900, 0xc210, 0xc000].sort());
+    const all = await eventually(async () => {
+      const rows = await t.db.dimseLog.findMany({ where: { association: { callingAe: 'DX1' } } });
+      expect(rows.map((l) => l.status).sort()).toEqual([0xa900, 0xa900, 0xc210, 0xc000].sort());
+      return rows;
+    });
     expect(all.find((l) => l.status === 0xc000)?.statusMeaning).toMatch(/Study Instance UID.*not a valid UID/);
     expect(all.filter((l) => l.status === 0xa900).map((l) => l.statusMeaning).join('\n')).toMatch(/SOP Instance UID .* ≠ Affected SOP Instance UID 1\.2\.3\.999/);
     expect(await t.db.instance.count({ where: { sopInstanceUid: '1.2.3.999' } })).toBe(0);

@@ -7,6 +7,7 @@ import { createTestDb, type TestDb } from '../../prisma/testing';
 import { seedDemo } from '../seed';
 import { startDicomServices, type DicomServices } from '../startDicomServices';
 import { runDcmtk } from '../testing/dcmtk';
+import { eventually } from '../testing/eventually';
 
 let t: TestDb;
 let services: DicomServices;
@@ -59,8 +60,11 @@ describe('DICOM listener', () => {
     const r = await echo('CT1', 'NOPE');
     expect(r.code).not.toBe(0);
     expect(r.stderr + r.stdout).toMatch(/Called AE Title Not Recognized/i);
-    const rows = await t.db.associationLog.findMany({ where: { calledAe: 'NOPE' } });
-    expect(rows).toHaveLength(1);
+    const rows = await eventually(async () => {
+      const found = await t.db.associationLog.findMany({ where: { calledAe: 'NOPE' } });
+      expect(found).toHaveLength(1);
+      return found;
+    });
     expect(rows[0].outcome).toBe('rejected');
     expect(rows[0].sandboxId).toBeNull();
     expect(rows[0].rejectReason).toMatch(/called-AE-title-not-recognized \(7\)/);
