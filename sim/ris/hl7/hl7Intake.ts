@@ -300,7 +300,7 @@ async function checkHeader(db: Db, msg: HL7Message, result: IntakeResult) {
   if (!SUPPORTED_VERSION.test(version)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedVersionId, `MSH-12 (Version ID) "${version}" is not supported: HL7 2.3 to 2.8 are`, { segment: 'MSH', field: 12 });
   const processing = val(msh, 11).toUpperCase();
   if (!PROCESSING_IDS.has(processing)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedProcessingId, `MSH-11 (Processing ID) "${processing}" is not P (production), T (training) or D (debugging)`, { segment: 'MSH', field: 11 });
-  if (!(type in SUPPORTED)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedMessageType, `message type ${type} is not supported: ORM^O01, OMI^O23, ADT^A08 and ADT^A40 are`, { segment: 'MSH', field: 9, component: 1 });
+  if (!Object.hasOwn(SUPPORTED, type)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedMessageType, `message type ${type} is not supported: ORM^O01, OMI^O23, ADT^A08 and ADT^A40 are`, { segment: 'MSH', field: 9, component: 1 });
   if (!SUPPORTED[type].includes(trigger)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedEventCode, `trigger event ${type}^${trigger || '(empty)'} is not supported: ${SUPPORTED[type].map((t) => `${type}^${t}`).join(', ')} ${SUPPORTED[type].length > 1 ? 'are' : 'is'}`, { segment: 'MSH', field: 9, component: 2 });
   const receiver = val(msh, 5);
   if (!receiver) throw new Hl7Rejection('AR', HL7_ERROR.requiredFieldMissing, "MSH-5 (Receiving Application) is empty: name the sandbox's worklist broker AE title (RIS in the demo)", { segment: 'MSH', field: 5 });
