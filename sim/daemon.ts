@@ -1,6 +1,7 @@
 // The DICOM services as their own process: `npx tsx sim/daemon.ts` (npm run sim). Migrates the database,
-// ensures the demo sandbox exists, starts the DICOM listener and the HL7 v2 MLLP listener (orders in), and shuts
-// down cleanly on SIGTERM/SIGINT.
+// ensures the demo sandbox exists, starts the DICOM listener, and shuts down cleanly on SIGTERM/SIGINT.
+// The HL7 v2 listener runs as a process of its own (sim/hl7d.ts): the HL7 library's dictionaries alone take
+// ~80-130 MB, which would push this process past its memory budget while a large study streams in.
 // Run it with MALLOC_ARENA_MAX=2 in its environment, as `npm run sim` does: glibc's default malloc arenas (8 per
 // core) fragment under the socket buffers of a long transfer, ~40 MB of peak RSS on a 2 GB study (sim/bench/ingest.ts).
 import { resolve } from 'node:path';
@@ -10,7 +11,6 @@ import { applyMigrations } from '../prisma/migrate';
 import { archiveDirFromEnv } from './archive/archiveFiles';
 import { duplicatePolicyFromEnv } from './archive/storageService';
 import { traceSummary } from './dimse/ingestTrace';
-import { hl7PortFromEnv, startHl7Listener } from './ris/hl7/hl7Listener';
 import { scheduleDailyOrders } from './ris/seedOrders';
 import { seedDemo } from './seed';
 import { startDicomServices } from './startDicomServices';
@@ -37,17 +37,13 @@ export async function main() {
   });
   const local = await db.dicomNode.findMany({ where: { local: true }, select: { aeTitle: true }, orderBy: { createdAt: 'asc' } });
   console.log(`DICOM listener on ${host}:${services.port} (AE ${local.map((n) => n.aeTitle).join(', ')})`);
-  const hl7Address = hl7PortFromEnv();
-  const hl7 = await startHl7Listener({ db, ...hl7Address });
-  console.log(`HL7 v2 MLLP listener on ${hl7Address.host}:${hl7.port} (ORM^O01, OMI^O23, ADT^A08, ADT^A40; MSH-5 names the sandbox's RIS AE)`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: closing the DICOM and HL7 listeners`);
+    console.log(`${signal}: closing the DICOM listener`);
     for (const t of traceSummary()) console.log(`ingest trace: ${t.stage.padEnd(45)} ${t.meanMs.toFixed(3)} ms × ${t.count}`);
     stopDailyOrders();
-    await hl7.close();
     await services.close();
     await db.$disconnect();
     process.exit(0);

@@ -71,6 +71,7 @@ export async function start({ build }: { build: boolean }) {
   // two malloc arenas keep the DICOM process's resident memory flat while large studies stream in (measured:
   // 306-333 MB -> 268-293 MB on a 2 GB study at the same speed; see sim/bench/ingest.ts)
   run('DICOM services', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'daemon.ts')], { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' });
+  run('HL7 listener', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'hl7d.ts')]);
   run('web server', [nextBin, 'start', '-p', String(e.PORT), '-H', e.HOST]);
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
