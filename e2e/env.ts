@@ -5,11 +5,13 @@ import { join } from 'node:path';
 const dir = process.env.E2E_DATA_DIR ?? join(tmpdir(), `pacslab-e2e-${process.env.E2E_RUN_ID ?? 'run'}`);
 const port = Number(process.env.E2E_PORT ?? 3111);
 const dicomPort = Number(process.env.E2E_DICOM_PORT ?? 11212);
+const hl7Port = Number(process.env.E2E_HL7_PORT ?? dicomPort - 8600);
 
 export const E2E = {
   dir,
   baseURL: `http://127.0.0.1:${port}`,
   dicomPort,
+  hl7Port,
   admin: { email: 'admin@e2e.test', password: 'admin password 1' },
   instructor: { email: 'instructor@e2e.test', password: 'teacher password 1' },
   serverEnv: {
@@ -19,6 +21,8 @@ export const E2E = {
     HOST: '127.0.0.1',
     DICOM_PORT: String(dicomPort),
     DICOM_HOST: '127.0.0.1',
+    HL7_PORT: String(hl7Port),
+    HL7_HOST: '127.0.0.1',
     DATA_DIR: dir,
     DATABASE_URL: `file:${join(dir, 'pacslab.db')}`,
     ARCHIVE_DIR: join(dir, 'archive'),

@@ -29,6 +29,11 @@ export function checkDatabase(): Promise<Check> {
 
 /** A TCP connection to the DICOM listener (the port a DICOM client would use). */
 export function checkDicom(host = env().DICOM_HOST, port = env().DICOM_PORT): Promise<Check> {
+  return checkTcp(host, port, 'the DICOM listener');
+}
+
+/** A TCP connection to a listener of ours: is anything accepting connections there? */
+export function checkTcp(host: string, port: number, what: string): Promise<Check> {
   return timed(
     () =>
       new Promise<string>((resolve, reject) => {
@@ -43,7 +48,7 @@ export function checkDicom(host = env().DICOM_HOST, port = env().DICOM_PORT): Pr
           resolve(`${host}:${port}`);
         });
         socket.once('error', (e: NodeJS.ErrnoException) =>
-          fail(e.code === 'ECONNREFUSED' ? `connection refused on ${host}:${port} (is the DICOM listener running?)` : e.message),
+          fail(e.code === 'ECONNREFUSED' ? `connection refused on ${host}:${port} (is ${what} running?)` : e.message),
         );
       }),
   );

@@ -9,6 +9,7 @@ import { demoSandbox } from '../_lib/pacs';
 import { isoFromDicomDate, modalityStations, ORDER_MODALITIES, orderSearch, ordersForDay, todayDicomDate } from '../_lib/ris';
 import { MppsBadge, OrderStatusBadge, PriorityBadge } from './Badges';
 import { NewOrderForm, OrderRowActions } from './OrderForms';
+import { Hl7Panel } from './Hl7Panel';
 
 export const metadata: Metadata = { title: 'RIS orders' };
 export const dynamic = 'force-dynamic';
@@ -129,6 +130,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
           <p className="mt-1 flex items-center gap-1.5 text-sm text-slate-500"><Lock className="h-4 w-4" aria-hidden /> Instructors and administrators can place, cancel and reschedule the demo&apos;s orders.</p>
         )}
       </section>
+
+      <Hl7Panel sandboxId={sandbox.id} />
     </div>
   );
 }
