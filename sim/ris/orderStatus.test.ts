@@ -25,4 +25,14 @@ describe('order status transitions', () => {
     expect(nextOrderStatus('in-progress', 'cancel').ok).toBe(false);
     expect(nextOrderStatus('bogus', 'cancel')).toEqual({ ok: false, reason: 'unknown order status "bogus"' });
   });
+
+  it('ends the order as reported when the report is signed, and nothing moves a reported order', () => {
+    expect(nextOrderStatus('completed', 'report-signed')).toEqual({ ok: true, status: 'reported' });
+    expect(nextOrderStatus('in-progress', 'report-signed')).toEqual({ ok: true, status: 'reported' });
+    expect(nextOrderStatus('scheduled', 'report-signed')).toEqual({ ok: true, status: 'reported' });
+    expect(nextOrderStatus('cancelled', 'report-signed').ok).toBe(false);
+    expect(nextOrderStatus('discontinued', 'report-signed').ok).toBe(false);
+    expect(nextOrderStatus('reported', 'report-signed').ok).toBe(false);
+    for (const e of ['mpps-in-progress', 'mpps-completed', 'mpps-discontinued', 'cancel', 'reschedule'] as const) expect(nextOrderStatus('reported', e).ok).toBe(false);
+  });
 });

@@ -1,8 +1,11 @@
 // The order's status, through one pure transition function (DESIGN.md invariants). An order is placed
 // `scheduled`; MPPS moves it (IN PROGRESS → in-progress, COMPLETED → completed, DISCONTINUED → discontinued,
 // PS3.4 F.1.5: "discontinued" lets the RIS reschedule or cancel); the RIS user may cancel or reschedule it.
+// Signing the report ends the order as `reported` (IHE SWF: the order is fulfilled once its result exists). A
+// modality without MPPS never moves the order, so a report may also end a scheduled or in-progress order: the
+// images are in the archive and have been read, which is the proof the step was done.
 
-export const ORDER_STATUSES = ['scheduled', 'in-progress', 'completed', 'discontinued', 'cancelled'] as const;
+export const ORDER_STATUSES = ['scheduled', 'in-progress', 'completed', 'discontinued', 'cancelled', 'reported'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export type OrderEvent =
@@ -15,7 +18,9 @@ export type OrderEvent =
   /** the RIS user cancels the order */
   | 'cancel'
   /** the RIS user puts a discontinued or cancelled order back on the worklist */
-  | 'reschedule';
+  | 'reschedule'
+  /** the radiologist signs the report on the order's study */
+  | 'report-signed';
 
 export type OrderTransition = { ok: true; status: OrderStatus } | { ok: false; reason: string };
 
@@ -26,6 +31,8 @@ const NEXT: Record<OrderEvent, Partial<Record<OrderStatus, OrderStatus>>> = {
   'mpps-discontinued': { 'in-progress': 'discontinued' },
   cancel: { scheduled: 'cancelled', discontinued: 'cancelled' },
   reschedule: { discontinued: 'scheduled', cancelled: 'scheduled' },
+  // not from discontinued or cancelled: the order says the step was not (fully) done, so the RIS user decides first
+  'report-signed': { scheduled: 'reported', 'in-progress': 'reported', completed: 'reported' },
 };
 
 export function isOrderStatus(s: string): s is OrderStatus {

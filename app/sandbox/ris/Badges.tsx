@@ -5,6 +5,7 @@ const orderStyles: Record<string, string> = {
   completed: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   discontinued: 'bg-red-50 text-red-800 ring-red-200',
   cancelled: 'bg-slate-100 text-slate-600 ring-slate-200',
+  reported: 'bg-violet-50 text-violet-800 ring-violet-200',
 };
 
 export function OrderStatusBadge({ status }: { status: string }) {

@@ -99,10 +99,10 @@ export function OrderRowActions({ order, stations }: { order: RowOrder; stations
   const [cState, cancel, cPending] = useActionState<State, FormData>(cancelOrderAction, null);
   const [rState, move, rPending] = useActionState<State, FormData>(rescheduleOrderAction, null);
   const canCancel = order.status === 'scheduled' || order.status === 'discontinued';
-  const canMove = order.status !== 'in-progress' && order.status !== 'completed';
+  const canMove = order.status !== 'in-progress' && order.status !== 'completed' && order.status !== 'reported';
   const cv = (k: string, f = '') => (cState && !cState.ok ? cState.values?.[k] : undefined) ?? f;
   const rv = (k: string, f = '') => (rState && !rState.ok ? rState.values?.[k] : undefined) ?? f;
-  if (!canCancel && !canMove) return <span className="text-xs text-slate-400">no changes once {order.status === 'completed' ? 'performed' : 'started'}</span>;
+  if (!canCancel && !canMove) return <span className="text-xs text-slate-400">no changes once {order.status === 'reported' ? 'reported' : order.status === 'completed' ? 'performed' : 'started'}</span>;
   return (
     <div className="flex flex-col items-start gap-1">
       {canCancel && (
