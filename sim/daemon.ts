@@ -5,13 +5,13 @@
 // Run it with MALLOC_ARENA_MAX=2 in its environment, as `npm run sim` does: glibc's default malloc arenas (8 per
 // core) fragment under the socket buffers of a long transfer, ~40 MB of peak RSS on a 2 GB study (sim/bench/ingest.ts).
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createDb, databaseUrl } from '../prisma/db';
 import { applyMigrations } from '../prisma/migrate';
 import { archiveDirFromEnv } from './archive/archiveFiles';
 import { duplicatePolicyFromEnv } from './archive/storageService';
 import { traceSummary } from './dimse/ingestTrace';
 import { scheduleDailyOrders } from './ris/seedOrders';
+import { closeOnSignals, runIfEntry } from './processLifecycle';
 import { seedDemo } from './seed';
 import { startDicomServices } from './startDicomServices';
 
@@ -37,24 +37,12 @@ export async function main() {
   });
   const local = await db.dicomNode.findMany({ where: { local: true }, select: { aeTitle: true }, orderBy: { createdAt: 'asc' } });
   console.log(`DICOM listener on ${host}:${services.port} (AE ${local.map((n) => n.aeTitle).join(', ')})`);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: closing the DICOM listener`);
+  closeOnSignals('DICOM listener', async () => {
     for (const t of traceSummary()) console.log(`ingest trace: ${t.stage.padEnd(45)} ${t.meanMs.toFixed(3)} ms × ${t.count}`);
     stopDailyOrders();
     await services.close();
     await db.$disconnect();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
   });
 }
+
+runIfEntry(import.meta.url, main);

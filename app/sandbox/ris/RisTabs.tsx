@@ -1,29 +1,15 @@
 'use client';
-import Link from 'next/link';
-import { usePathname } from 'next/navigation';
+import { TabNav, type Tab } from '@/app/_components/TabNav';
 import { BookOpenCheck, ClipboardList, ListChecks } from 'lucide-react';
 
-const tabs = [
+const tabs: Tab[] = [
   { href: '/sandbox/ris', label: 'Orders', icon: ClipboardList, match: (p: string) => p === '/sandbox/ris' },
   { href: '/sandbox/ris/worklist', label: 'Worklist', icon: ListChecks, match: (p: string) => p.startsWith('/sandbox/ris/worklist') },
   { href: '/sandbox/reading', label: 'Reading', icon: BookOpenCheck, match: (p: string) => p.startsWith('/sandbox/reading') },
 ];
 
 export function RisTabs() {
-  const path = usePathname();
-  return (
-    <nav aria-label="RIS console" className="flex gap-1 overflow-x-auto rounded-lg bg-slate-100 p-1">
-      {tabs.map(({ href, label, icon: Icon, match }) => {
-        const active = match(path);
-        return (
-          <Link key={href} href={href} aria-current={active ? 'page' : undefined}
-            className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium ${active ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`}>
-            <Icon className="h-4 w-4" aria-hidden /> {label}
-          </Link>
-        );
-      })}
-    </nav>
-  );
+  return <TabNav label="RIS console" tabs={tabs} />;
 }
 
 /** The RIS console's header and tabs, shared by /sandbox/ris and /sandbox/reading. */
