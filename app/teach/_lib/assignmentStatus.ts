@@ -1,0 +1,84 @@
+// Whether a student has done an assignment, from what is stored: pure, so it is tested on its own.
+// lesson: done when the lesson is completed (at any time: a lesson finished before it was assigned counts);
+// practice: done when the assigned set has `size` distinct items answered after it opened;
+// mock: done when a mock exam of at least that length was submitted after it opened.
+// Done after the due date is late; not done by the due date is missing.
+
+export type AssignmentKind = 'lesson' | 'practice' | 'mock';
+export type AssignmentState = 'done' | 'late' | 'missing' | 'open' | 'upcoming';
+
+export interface AssignmentLike {
+  kind: string;
+  target: string;
+  opensAt: Date;
+  dueAt: Date;
+}
+
+export interface StudentActivity {
+  /** lesson slug → when it was completed */
+  lessons: Map<string, Date>;
+  /** practice answers: the attempt's setKey ("set:<seed>"), the item and when */
+  practice: { setKey: string | null; questionId: string; answeredAt: Date }[];
+  /** submitted mock exams: when, and how many items */
+  mocks: { submittedAt: Date; items: number }[];
+}
+
+export interface AssignmentStatus {
+  state: AssignmentState;
+  completedAt: Date | null;
+  /** how far along: items answered of the set size, 0/1 for a lesson or mock */
+  done: number;
+  of: number;
+}
+
+/** The practice query an assignment stores (category, lesson, size, set), parsed; null if it is not one. */
+export function practiceTarget(target: string): { category?: string; lesson?: string; size: number; set: string } | null {
+  const q = new URLSearchParams(target);
+  const size = Number(q.get('size') ?? '10');
+  const set = q.get('set') ?? '';
+  if (!Number.isInteger(size) || size < 1 || !/^[a-z0-9]{1,12}$/.test(set)) return null;
+  return { ...(q.get('category') ? { category: q.get('category')! } : {}), ...(q.get('lesson') ? { lesson: q.get('lesson')! } : {}), size, set };
+}
+
+/** Where a student goes to do the assignment. */
+export function assignmentHref(a: { kind: string; target: string }): string {
+  if (a.kind === 'lesson') return `/learn/${a.target}`;
+  if (a.kind === 'practice') return `/practice?${a.target}`;
+  return '/practice/mock';
+}
+
+export function assignmentStatus(a: AssignmentLike, s: StudentActivity, now: Date): AssignmentStatus {
+  let completedAt: Date | null = null;
+  let done = 0;
+  let of = 1;
+  if (a.kind === 'lesson') {
+    completedAt = s.lessons.get(a.target) ?? null;
+    done = completedAt ? 1 : 0;
+  } else if (a.kind === 'practice') {
+    const t = practiceTarget(a.target);
+    of = t?.size ?? 1;
+    const seen = new Set<string>();
+    const answers = s.practice
+      .filter((r) => t && r.setKey === `set:${t.set}` && r.answeredAt >= a.opensAt)
+      .sort((x, y) => x.answeredAt.getTime() - y.answeredAt.getTime());
+    for (const r of answers) {
+      if (seen.has(r.questionId)) continue;
+      seen.add(r.questionId);
+      if (seen.size === of) completedAt = r.answeredAt;
+    }
+    done = Math.min(seen.size, of);
+  } else if (a.kind === 'mock') {
+    const length = Number(a.target) || 0;
+    const first = s.mocks
+      .filter((m) => m.submittedAt >= a.opensAt && m.items >= length)
+      .sort((x, y) => x.submittedAt.getTime() - y.submittedAt.getTime())[0];
+    completedAt = first?.submittedAt ?? null;
+    done = completedAt ? 1 : 0;
+  }
+  let state: AssignmentState;
+  if (completedAt) state = completedAt > a.dueAt ? 'late' : 'done';
+  else if (now > a.dueAt) state = 'missing';
+  else if (now < a.opensAt) state = 'upcoming';
+  else state = 'open';
+  return { state, completedAt, done, of };
+}
