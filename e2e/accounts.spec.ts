@@ -95,11 +95,14 @@ test('malformed API input gets a clear 4xx, never a 500', async ({ request }) =>
   expect(missing.status()).toBe(400);
 });
 
-test('health reports web, database and DICOM listener as JSON', async ({ request }) => {
+test('health reports web, database, DICOM and HL7 listeners as JSON', async ({ request }) => {
+  // the DICOM and HL7 processes start alongside the web server: give them a moment on a cold start
+  await expect.poll(async () => (await (await request.get('/api/health')).json()).status, { timeout: 20_000 }).toBe('ok');
   const res = await request.get('/api/health');
   expect(res.status()).toBe(200);
   const body = await res.json();
   expect(body.web.status).toBe('up');
   expect(body.database).toMatchObject({ status: 'up', detail: 'sqlite' });
-  expect(['up', 'down']).toContain(body.dicom.status);
+  expect(body.dicom).toMatchObject({ status: 'up', detail: `127.0.0.1:${E2E.dicomPort}` });
+  expect(body.hl7).toMatchObject({ status: 'up', detail: `127.0.0.1:${E2E.hl7Port}` });
 });

@@ -32,6 +32,11 @@ export function checkDicom(host = env().DICOM_HOST, port = env().DICOM_PORT): Pr
   return checkTcp(host, port, 'the DICOM listener');
 }
 
+/** A TCP connection to the HL7 v2 MLLP listener (HL7_HOST/HL7_PORT, as sim/hl7d.ts binds it). */
+export function checkHl7(): Promise<Check> {
+  return checkTcp(process.env.HL7_HOST?.trim() || '127.0.0.1', Number(process.env.HL7_PORT ?? 2575), 'the HL7 listener');
+}
+
 /** A TCP connection to a listener of ours: is anything accepting connections there? */
 export function checkTcp(host: string, port: number, what: string): Promise<Check> {
   return timed(

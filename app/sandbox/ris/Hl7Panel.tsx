@@ -3,7 +3,7 @@
 import { Activity, Inbox } from 'lucide-react';
 import { getDb } from '@/prisma/db';
 import { hl7InterfaceSummary } from '@/sim/ris/hl7/hl7Log';
-import { checkTcp } from '@/app/_lib/health';
+import { checkHl7 } from '@/app/_lib/health';
 import { formatDateTime } from '@/app/_lib/format';
 
 const ackStyle: Record<string, string> = {
@@ -15,7 +15,7 @@ const ackStyle: Record<string, string> = {
 export async function Hl7Panel({ sandboxId }: { sandboxId: string }) {
   const host = process.env.HL7_HOST?.trim() || '127.0.0.1';
   const port = Number(process.env.HL7_PORT ?? 2575);
-  const [summary, listener] = await Promise.all([hl7InterfaceSummary(getDb(), sandboxId, { limit: 15 }), checkTcp(host, port, 'the HL7 listener')]);
+  const [summary, listener] = await Promise.all([hl7InterfaceSummary(getDb(), sandboxId, { limit: 15 }), checkHl7()]);
   return (
     <section className="card overflow-x-auto" aria-labelledby="hl7-heading" data-testid="hl7-panel">
       <div className="flex flex-wrap items-center justify-between gap-3 px-4 pt-4">
