@@ -90,7 +90,7 @@ export async function readingWorklist(sandboxId: string, q: ReadingSearch) {
     },
     orderBy: [{ studyDate: 'desc' }, { studyTime: 'desc' }, { createdAt: 'desc' }],
     take: 1000,
-    include: { patient: true, series: { select: { modality: true, _count: { select: { instances: true } } } } },
+    include: { patient: true, series: { select: { modality: true, _count: { select: { instances: true } } } }, reports: { select: { status: true, deliveryStatus: true } } },
   });
   const accessions = [...new Set(studies.map((s) => s.accessionNumber).filter(Boolean))];
   const orders = accessions.length
@@ -107,6 +107,8 @@ export async function readingWorklist(sandboxId: string, q: ReadingSearch) {
         ...s,
         order,
         state: readingState(s.status, order?.status),
+        /** none | draft | final */
+        reportStatus: s.reports[0]?.status ?? 'none',
         modalities: [...new Set(s.series.map((x) => x.modality).filter(Boolean))].sort(),
         instanceCount: s.series.reduce((n, x) => n + x._count.instances, 0),
       };

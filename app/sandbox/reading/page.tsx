@@ -4,7 +4,7 @@ import { AlertTriangle, Search } from 'lucide-react';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
 import { demoSandbox } from '../_lib/pacs';
 import { PRIORITIES, READING_LIMIT, READING_STATES, readingSearch, readingWorklist } from '../_lib/ris';
-import { PriorityBadge, ReadingBadge } from '../ris/Badges';
+import { PriorityBadge, ReadingBadge, ReportBadge } from '../ris/Badges';
 import { StudyStatusBadge } from '../pacs/StudyStatusBadge';
 
 export const metadata: Metadata = { title: 'Reading worklist' };
@@ -25,7 +25,7 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
       <p className="text-sm text-slate-600">
         The radiologist&apos;s list: studies in the archive, most urgent first. <span className="font-medium">Unread</span> covers received, unverified and
         verified studies; <span className="font-medium">in progress</span> means the modality has not completed its procedure step yet (MPPS IN PROGRESS,
-        more images may come); <span className="font-medium">read</span> is reported. Priority comes from the matching order.
+        more images may come); <span className="font-medium">read</span> is reported. <span className="font-medium">Report</span> opens the study to write and sign its report. Priority comes from the matching order.
       </p>
       <form className="card grid grid-cols-2 gap-3 p-4 md:grid-cols-6" role="search" aria-label="Filter the reading worklist">
         <label><span className="label">Status</span>
@@ -62,7 +62,7 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
         </div>
         <table className="table-dense" data-testid="reading-table">
           <thead>
-            <tr><th>Priority</th><th>Patient</th><th>Patient ID</th><th>Study date</th><th>Accession</th><th>Procedure</th><th>Mod.</th><th className="text-right">Images</th><th>Reading</th><th>Archive status</th></tr>
+            <tr><th>Priority</th><th>Patient</th><th>Patient ID</th><th>Study date</th><th>Accession</th><th>Procedure</th><th>Mod.</th><th className="text-right">Images</th><th>Reading</th><th>Report</th><th>Archive status</th></tr>
           </thead>
           <tbody>
             {rows.map((s) => (
@@ -90,11 +90,15 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
                 <td>{s.modalities.join(', ')}</td>
                 <td className="text-right tabular-nums">{s.instanceCount}</td>
                 <td><ReadingBadge state={s.state} /></td>
+                <td className="whitespace-nowrap">
+                  <span data-testid="report-state"><ReportBadge status={s.reportStatus} /></span>
+                  <Link href={`/sandbox/reading/${s.studyInstanceUid}`} className="ml-2 text-xs font-medium text-brand-700 hover:underline" aria-label={`${s.reportStatus === 'final' ? 'View report' : 'Report'} ${s.accessionNumber || s.studyInstanceUid}`}>{s.reportStatus === 'final' ? 'View report' : 'Report'}</Link>
+                </td>
                 <td><StudyStatusBadge status={s.status} /></td>
               </tr>
             ))}
             {rows.length === 0 && (
-              <tr><td colSpan={10} className="py-8 text-center text-slate-500">No studies match. Studies arrive when a modality sends them to the PACS.</td></tr>
+              <tr><td colSpan={11} className="py-8 text-center text-slate-500">No studies match. Studies arrive when a modality sends them to the PACS.</td></tr>
             )}
           </tbody>
         </table>

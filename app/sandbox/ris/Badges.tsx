@@ -44,3 +44,15 @@ export function ReadingBadge({ state }: { state: string }) {
   const [label, style] = readingStyles[state] ?? [state, readingStyles.read[1]];
   return <span className={`badge whitespace-nowrap ring-1 ${style}`}>{label}</span>;
 }
+
+const reportStyles: Record<string, [string, string]> = {
+  none: ['no report', 'bg-white text-slate-500 ring-slate-200'],
+  draft: ['draft', 'bg-amber-50 text-amber-900 ring-amber-200'],
+  final: ['final', 'bg-emerald-50 text-emerald-800 ring-emerald-200'],
+};
+
+/** The report on a study: none, draft or final (signed). */
+export function ReportBadge({ status }: { status?: string }) {
+  const [label, style] = reportStyles[status ?? 'none'] ?? reportStyles.none;
+  return <span className={`badge whitespace-nowrap ring-1 ${style}`}>{label}</span>;
+}
