@@ -10,7 +10,8 @@ import { ReportError, saveDraft, signReport } from '@/sim/ris/reports';
 import { HttpError } from '@/app/_lib/errors';
 import { requireRole } from '@/app/_lib/session';
 import { demoSandbox } from '../_lib/pacs';
-import { risAeTitle } from '../_lib/ris';
+import { readingSearch, risAeTitle } from '../_lib/ris';
+import { deleteSavedFilter, filterQuery, saveFilter, SavedFilterError, SavedFilterName } from '../_lib/savedFilters';
 import { toPersonName } from '../_lib/risNames';
 
 export type ReportResult =
@@ -47,5 +48,43 @@ export async function reportAction(_prev: ReportResult | null, form: FormData): 
     if (error instanceof ReportError) return { ok: false, error: error.message, fields: error.fields, values };
     console.error('[reading] report failed', error);
     return { ok: false, error: 'Something went wrong on the server. It has been logged; your text is still here, try again.', values };
+  }
+}
+
+// ---- saved filters (any signed-in account; guests have none) ----------------------------------------------
+
+export type FilterResult = { ok: true; message: string } | { ok: false; error: string; values?: { name: string } };
+
+export async function saveFilterAction(_prev: FilterResult | null, form: FormData): Promise<FilterResult> {
+  const name = String(form.get('name') ?? '');
+  try {
+    const viewer = await requireRole('student');
+    // the query is re-read through the worklist's own schema: only known filters, valid values, are kept
+    const raw = Object.fromEntries(new URLSearchParams(String(form.get('query') ?? '')).entries());
+    const query = filterQuery(readingSearch.parse(raw));
+    const parsed = SavedFilterName.safeParse(name);
+    if (!parsed.success) throw new HttpError(422, parsed.error.issues[0].message);
+    await saveFilter(getDb(), viewer.id, 'reading', parsed.data, query);
+    revalidatePath('/sandbox/reading');
+    return { ok: true, message: `Filter “${parsed.data}” saved.` };
+  } catch (error) {
+    if (error instanceof HttpError || error instanceof SavedFilterError) return { ok: false, error: error.message, values: { name } };
+    console.error('[reading] save filter failed', error);
+    return { ok: false, error: 'Something went wrong on the server. It has been logged; try again.', values: { name } };
+  }
+}
+
+export async function deleteFilterAction(_prev: FilterResult | null, form: FormData): Promise<FilterResult> {
+  try {
+    const viewer = await requireRole('student');
+    const id = z.string().min(1).max(64).safeParse(form.get('id'));
+    if (!id.success) throw new HttpError(422, 'That filter could not be read.');
+    if (!(await deleteSavedFilter(getDb(), viewer.id, id.data))) throw new HttpError(404, 'That filter is already gone. Reload the page.');
+    revalidatePath('/sandbox/reading');
+    return { ok: true, message: 'Filter deleted.' };
+  } catch (error) {
+    if (error instanceof HttpError) return { ok: false, error: error.message };
+    console.error('[reading] delete filter failed', error);
+    return { ok: false, error: 'Something went wrong on the server. It has been logged; try again.' };
   }
 }

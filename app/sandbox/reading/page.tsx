@@ -6,6 +6,10 @@ import { demoSandbox } from '../_lib/pacs';
 import { PRIORITIES, READING_LIMIT, READING_STATES, readingSearch, readingWorklist } from '../_lib/ris';
 import { PriorityBadge, ReadingBadge, ReportBadge } from '../ris/Badges';
 import { StudyStatusBadge } from '../pacs/StudyStatusBadge';
+import { getDb } from '@/prisma/db';
+import { getViewer } from '@/app/_lib/session';
+import { filterQuery, listSavedFilters } from '../_lib/savedFilters';
+import { SavedFilters } from './SavedFilters';
 
 export const metadata: Metadata = { title: 'Reading worklist' };
 export const dynamic = 'force-dynamic';
@@ -17,7 +21,9 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
   const q = readingSearch.parse(raw);
   const sandbox = await demoSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
-  const { total, rows } = await readingWorklist(sandbox.id, q);
+  const [{ total, rows }, viewer] = await Promise.all([readingWorklist(sandbox.id, q), getViewer()]);
+  const signedIn = Boolean(viewer && !viewer.isGuest);
+  const filters = signedIn && viewer ? await listSavedFilters(getDb(), viewer.id, 'reading') : [];
   const orphans = rows.filter((r) => !r.order).length;
 
   return (
@@ -52,6 +58,12 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
           <button className="btn-primary w-full" type="submit"><Search className="h-4 w-4" aria-hidden /> Filter</button>
         </div>
       </form>
+
+      {signedIn ? (
+        <SavedFilters filters={filters} query={filterQuery(q)} />
+      ) : (
+        <p className="text-xs text-slate-500">Sign in to save filters.</p>
+      )}
 
       <section className="card overflow-x-auto" aria-label="Studies to read">
         <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm text-slate-600">
