@@ -1,0 +1,35 @@
+// The cohort dashboard's tables as header + rows: one definition for the page and its CSV export, so the two
+// cannot drift apart.
+import { CATEGORIES, type CategoryId } from '@/content/schema';
+import type { Cell } from './csv';
+import type { CohortDashboard } from './cohorts';
+
+export const TABLES = ['students', 'assignments', 'readiness', 'mock-scores', 'missed'] as const;
+export type TableName = (typeof TABLES)[number];
+
+const cats = Object.keys(CATEGORIES) as CategoryId[];
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+export function table(d: CohortDashboard, name: TableName): { header: string[]; rows: Cell[][] } {
+  switch (name) {
+    case 'students':
+      return {
+        header: ['Name', 'E-mail', 'Lessons done', 'Items answered', 'Accuracy %', ...cats.map((c) => `${CATEGORIES[c].label} mastery %`), 'Best mock %', 'Last activity', ...d.assignments.map((a) => a.title)],
+        rows: d.students.map((s) => [s.name, s.email, s.lessons, s.answered, s.accuracy, ...cats.map((c) => s.mastery[c]), s.mockBest, day(s.lastActive), ...s.statuses.map((x) => x.state)]),
+      };
+    case 'assignments':
+      return {
+        header: ['Assignment', 'Kind', 'Opens', 'Due', 'Done', 'Late', 'Missing', 'Open', 'Not open yet'],
+        rows: d.assignments.map((a) => [a.title, a.kind, a.opensAt, a.dueAt, a.counts.done, a.counts.late, a.counts.missing, a.counts.open, a.counts.upcoming]),
+      };
+    case 'readiness':
+      return { header: ['Category', 'Students mastered % (≥70% of the bank)', 'Mean mastery %'], rows: d.readiness.map((r) => [r.label, r.mastered, r.meanMastery]) };
+    case 'mock-scores':
+      return { header: ['Score band %', 'Mock exams'], rows: d.mockBands.map((b) => [b.band, b.count]) };
+    case 'missed':
+      return {
+        header: ['Item', 'Category', 'Answered', 'Wrong', 'Wrong %', 'Most chosen distractor', 'Chosen'],
+        rows: d.missed.map((m) => [m.questionId, m.category, m.answered, m.wrong, m.wrongShare, m.distractor, m.distractorCount]),
+      };
+  }
+}

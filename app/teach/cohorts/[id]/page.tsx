@@ -1,0 +1,200 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Download } from 'lucide-react';
+import { pageRequiresRole } from '@/app/_lib/guards';
+import { allLessons } from '@/app/_lib/content';
+import { now } from '@/app/_lib/clock';
+import { CATEGORIES, type CategoryId } from '@/content/schema';
+import { getDb } from '@/prisma/db';
+import { cohortDashboard, cohortFor, cohortsFor } from '../../_lib/cohorts';
+import type { AssignmentState } from '../../_lib/assignmentStatus';
+import { orPage } from '../../_lib/access';
+import { SortableTable, type Row } from '../../_components/SortableTable';
+import { MockScoreChart, ReadinessChart } from '../../_components/CohortCharts';
+import { NewAssignmentForm } from '../../_components/CohortForms';
+import { deleteAssignmentAction, moveStudentAction, removeStudentAction } from '../../actions';
+
+export const metadata: Metadata = { title: 'Cohort' };
+export const dynamic = 'force-dynamic';
+
+const STATE_STYLE: Record<AssignmentState, string> = {
+  done: 'bg-emerald-100 text-emerald-900',
+  late: 'bg-amber-100 text-amber-900',
+  missing: 'bg-red-100 text-red-900',
+  open: 'bg-slate-100 text-slate-700',
+  upcoming: 'bg-slate-50 text-slate-500',
+};
+const STATE_LABEL: Record<AssignmentState, string> = { done: 'done', late: 'late', missing: 'missing', open: 'open', upcoming: 'not open' };
+const cats = Object.keys(CATEGORIES) as CategoryId[];
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+
+function CsvLink({ id, table }: { id: string; table: string }) {
+  return (
+    <a href={`/teach/cohorts/${id}/csv/${table}`} className="btn-ghost text-xs" data-testid={`csv-${table}`} download>
+      <Download className="h-3.5 w-3.5" aria-hidden />CSV
+    </a>
+  );
+}
+
+function Section({ title, id, table, children, note }: { title: string; id: string; table?: string; note?: string; children: React.ReactNode }) {
+  return (
+    <section className="card mt-6 p-4" aria-label={title}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-base font-semibold">{title}</h2>
+        {table && <CsvLink id={id} table={table} />}
+      </div>
+      {note && <p className="mt-1 text-xs text-slate-500">{note}</p>}
+      <div className="mt-3">{children}</div>
+    </section>
+  );
+}
+
+export default async function CohortPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const viewer = await pageRequiresRole('instructor', `/teach/cohorts/${id}`);
+  const db = getDb();
+  const cohort = await orPage(cohortFor(db, viewer, id));
+  const [d, mine] = await Promise.all([orPage(cohortDashboard(db, viewer, id, await now())), cohortsFor(db, viewer)]);
+  const others = mine.filter((c) => c.id !== id);
+
+  const studentRows: Row[] = d.students.map((s) => ({
+    id: s.userId,
+    cells: {
+      name: { sort: s.name, show: <span className="font-medium">{s.name}<span className="block text-xs font-normal text-slate-500">{s.email}</span></span> },
+      lessons: { sort: s.lessons },
+      answered: { sort: s.answered },
+      accuracy: { sort: s.accuracy, show: s.accuracy === null ? '–' : `${s.accuracy}%` },
+      ...Object.fromEntries(cats.map((c) => [c, { sort: s.mastery[c], show: `${s.mastery[c]}%` }])),
+      mock: { sort: s.mockBest, show: s.mockBest === null ? '–' : `${s.mockBest}%` },
+      last: { sort: day(s.lastActive) },
+      ...Object.fromEntries(
+        d.assignments.map((a, i) => {
+          const st = s.statuses[i];
+          return [`a${i}`, { sort: st.state, show: <span className={`badge ${STATE_STYLE[st.state]}`} title={a.kind === 'practice' ? `${st.done} of ${st.of} items` : undefined}>{STATE_LABEL[st.state]}{a.kind === 'practice' && st.state !== 'done' && st.state !== 'late' ? ` ${st.done}/${st.of}` : ''}</span>}];
+        }),
+      ),
+      actions: {
+        sort: null,
+        show: (
+          <div className="flex flex-wrap items-center gap-1">
+            {others.length > 0 && (
+              <form action={moveStudentAction} className="flex items-center gap-1">
+                <input type="hidden" name="cohortId" value={id} />
+                <input type="hidden" name="userId" value={s.userId} />
+                <select name="to" className="field py-0.5 text-xs" aria-label={`Move ${s.name} to`}>
+                  {others.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+                </select>
+                <button type="submit" className="btn-ghost text-xs">Move</button>
+              </form>
+            )}
+            <form action={removeStudentAction}>
+              <input type="hidden" name="cohortId" value={id} />
+              <input type="hidden" name="userId" value={s.userId} />
+              <button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Remove ${s.name}`}>Remove</button>
+            </form>
+          </div>
+        ),
+      },
+    },
+  }));
+
+  return (
+    <div data-testid="cohort-page">
+      <p className="text-sm"><Link href="/teach" className="text-brand-700 hover:underline">Teach</Link> / cohort</p>
+      <h1 className="mt-1 text-2xl font-semibold tracking-tight">{cohort.name}</h1>
+      <p className="mt-1 text-slate-600">{cohort.term} · {d.students.length} student{d.students.length === 1 ? '' : 's'} · instructor {cohort.instructor.name}</p>
+      <div className="card mt-4 flex flex-wrap items-center gap-x-6 gap-y-2 p-4">
+        <div>
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Join code</p>
+          <p className="font-mono text-xl font-semibold tracking-wider" data-testid="cohort-join-code">{cohort.joinCode}</p>
+        </div>
+        <div className="min-w-0">
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Join link</p>
+          <p className="break-all font-mono text-sm text-slate-800" data-testid="cohort-join-link">/join/{cohort.joinCode}</p>
+        </div>
+      </div>
+
+      <Section title="Assignments" id={id} table="assignments">
+        <SortableTable
+          label="Assignments"
+          testId="assignments-table"
+          empty="Nothing assigned yet."
+          columns={[{ key: 'title', label: 'Assignment' }, { key: 'opens', label: 'Opens' }, { key: 'due', label: 'Due' }, { key: 'done', label: 'Done', numeric: true }, { key: 'late', label: 'Late', numeric: true }, { key: 'missing', label: 'Missing', numeric: true }, { key: 'del', label: '' }]}
+          rows={d.assignments.map((a) => ({
+            id: a.id,
+            cells: {
+              title: { sort: a.title, show: <a href={a.href} className="text-brand-700 hover:underline">{a.title}</a> },
+              opens: { sort: a.opensAt.toISOString(), show: when(a.opensAt) },
+              due: { sort: a.dueAt.toISOString(), show: when(a.dueAt) },
+              done: { sort: a.counts.done },
+              late: { sort: a.counts.late },
+              missing: { sort: a.counts.missing },
+              del: {
+                sort: null,
+                show: (
+                  <form action={deleteAssignmentAction}>
+                    <input type="hidden" name="cohortId" value={id} />
+                    <input type="hidden" name="assignmentId" value={a.id} />
+                    <button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Delete ${a.title}`}>Delete</button>
+                  </form>
+                ),
+              },
+            },
+          }))}
+        />
+        <div className="mt-4 border-t border-slate-200 pt-4">
+          <NewAssignmentForm cohortId={id} lessons={allLessons().map((l) => ({ slug: l.slug, title: l.frontmatter.title }))} categories={cats.map((c) => ({ id: c, label: CATEGORIES[c].label }))} />
+        </div>
+      </Section>
+
+      <Section title="Students" id={id} table="students" note="Mastery: share of the category’s bank items whose latest answer was right. Assignment status: done by the due date, late after it, missing when past due and not done.">
+        <SortableTable
+          label="Students"
+          testId="students-table"
+          empty="No students yet: share the join code or link."
+          columns={[
+            { key: 'name', label: 'Student' },
+            { key: 'lessons', label: 'Lessons', numeric: true },
+            { key: 'answered', label: 'Items', numeric: true },
+            { key: 'accuracy', label: 'Accuracy', numeric: true },
+            ...cats.map((c) => ({ key: c, label: CATEGORIES[c].label, numeric: true })),
+            { key: 'mock', label: 'Best mock', numeric: true },
+            { key: 'last', label: 'Last active' },
+            ...d.assignments.map((a, i) => ({ key: `a${i}`, label: a.title })),
+            { key: 'actions', label: '' },
+          ]}
+          rows={studentRows}
+        />
+      </Section>
+
+      <div className="grid gap-0 lg:grid-cols-2 lg:gap-6">
+        <Section title="Readiness by category" id={id} table="readiness" note="Share of students who have mastered at least 70% of the category’s items.">
+          <ReadinessChart data={d.readiness} />
+        </Section>
+        <Section title="Mock-exam scores" id={id} table="mock-scores" note={`${d.mockBands.reduce((n, b) => n + b.count, 0)} submitted mock exams by percent correct.`}>
+          <MockScoreChart data={d.mockBands} />
+        </Section>
+      </div>
+
+      <Section title="Most-missed items" id={id} table="missed" note="Practice and mock answers; the distractor is the wrong answer chosen most often.">
+        <SortableTable
+          label="Most-missed items"
+          testId="missed-table"
+          empty="No missed items yet."
+          columns={[{ key: 'item', label: 'Item' }, { key: 'category', label: 'Category' }, { key: 'wrong', label: 'Wrong', numeric: true }, { key: 'share', label: 'Wrong %', numeric: true }, { key: 'distractor', label: 'Most chosen distractor' }]}
+          rows={d.missed.map((m) => ({
+            id: m.questionId,
+            cells: {
+              item: { sort: m.questionId, show: <span className="block max-w-md"><span className="font-mono text-xs text-slate-500">{m.questionId}</span><span className="block text-sm">{m.stem}</span></span> },
+              category: { sort: m.category },
+              wrong: { sort: m.wrong, show: `${m.wrong} of ${m.answered}` },
+              share: { sort: m.wrongShare, show: `${m.wrongShare}%` },
+              distractor: { sort: m.distractor, show: m.distractor ? <span className="block max-w-xs text-sm">{m.distractor} <span className="text-slate-500">({m.distractorCount}×)</span></span> : '–' },
+            },
+          }))}
+        />
+      </Section>
+    </div>
+  );
+}
