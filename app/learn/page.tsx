@@ -4,6 +4,7 @@ import { CheckCircle2, Circle, Clock } from 'lucide-react';
 import { allLessons } from '@/app/_lib/content';
 import { getViewer } from '@/app/_lib/session';
 import { getDb } from '@/prisma/db';
+import { MyAssignments } from './MyAssignments';
 
 export const metadata: Metadata = { title: 'Learn' };
 
@@ -27,6 +28,7 @@ export default async function LearnPage() {
       <div className="mt-2 h-2 overflow-hidden rounded-full bg-slate-200" aria-hidden>
         <div className="h-full bg-brand-500" style={{ width: `${lessons.length ? (100 * done.size) / lessons.length : 0}%` }} />
       </div>
+      {viewer && !viewer.isGuest && <MyAssignments viewer={viewer} />}
       <ol className="mt-6 grid gap-3 sm:grid-cols-2">
         {lessons.map((l) => (
           <li key={l.slug}>
