@@ -33,7 +33,8 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
         verified studies; <span className="font-medium">in progress</span> means the modality has not completed its procedure step yet (MPPS IN PROGRESS,
         more images may come); <span className="font-medium">read</span> is reported. <span className="font-medium">Report</span> opens the study to write and sign its report. Priority comes from the matching order.
       </p>
-      <form className="card grid grid-cols-2 gap-3 p-4 md:grid-cols-6" role="search" aria-label="Filter the reading worklist">
+      {/* keyed by the query: a saved filter's link is a client navigation, and the selects must show its values */}
+      <form key={filterQuery(q)} className="card grid grid-cols-2 gap-3 p-4 md:grid-cols-6" role="search" aria-label="Filter the reading worklist">
         <label><span className="label">Status</span>
           <select name="state" defaultValue={q.state ?? ''} className="field">
             <option value="">Any</option>
