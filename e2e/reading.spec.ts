@@ -70,6 +70,10 @@ test('an instructor verifies, reports and signs a study; it is read and its repo
   await expect(row.getByTestId('report-state')).toContainText('final');
   await page.goto('/sandbox/ris?modality=CT');
   await expect(page.locator(`tr[data-accession="${accession}"]`).first()).toContainText('reported');
+  // the RIS's HL7 panel lists the result that was not sent, and why
+  const outbound = page.getByTestId('hl7-outbound').locator('tr', { hasText: accession });
+  await expect(outbound).toContainText('ORU^R01');
+  await expect(outbound).toContainText('not-sent');
 });
 
 test('a signed-in user saves a reading worklist filter, finds it listed, uses it and deletes it', async ({ page }) => {

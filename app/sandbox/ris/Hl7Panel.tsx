@@ -2,7 +2,8 @@
 // messages answered (AA accepted, AE application error, AR rejected), and the latest messages with their errors.
 import { Activity, Inbox } from 'lucide-react';
 import { getDb } from '@/prisma/db';
-import { hl7InterfaceSummary } from '@/sim/ris/hl7/hl7Log';
+import { hl7InterfaceSummary, hl7OutboundLog } from '@/sim/ris/hl7/hl7Log';
+import { hl7OutboundFromEnv } from '@/sim/ris/hl7/oru';
 import { checkHl7 } from '@/app/_lib/health';
 import { formatDateTime } from '@/app/_lib/format';
 
@@ -10,12 +11,15 @@ const ackStyle: Record<string, string> = {
   AA: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   AE: 'bg-amber-50 text-amber-900 ring-amber-200',
   AR: 'bg-red-50 text-red-800 ring-red-200',
+  failed: 'bg-red-50 text-red-800 ring-red-200',
+  'not-sent': 'bg-slate-100 text-slate-600 ring-slate-200',
 };
 
 export async function Hl7Panel({ sandboxId }: { sandboxId: string }) {
   const host = process.env.HL7_HOST?.trim() || '127.0.0.1';
   const port = Number(process.env.HL7_PORT ?? 2575);
-  const [summary, listener] = await Promise.all([hl7InterfaceSummary(getDb(), sandboxId, { limit: 15 }), checkHl7()]);
+  const [summary, listener, sent] = await Promise.all([hl7InterfaceSummary(getDb(), sandboxId, { limit: 15 }), checkHl7(), hl7OutboundLog(getDb(), sandboxId, 10)]);
+  const outbound = hl7OutboundFromEnv();
   return (
     <section className="card overflow-x-auto" aria-labelledby="hl7-heading" data-testid="hl7-panel">
       <div className="flex flex-wrap items-center justify-between gap-3 px-4 pt-4">
@@ -45,6 +49,28 @@ export async function Hl7Panel({ sandboxId }: { sandboxId: string }) {
           ))}
           {summary.messages.length === 0 && (
             <tr><td colSpan={6} className="py-6 text-center text-slate-500">No HL7 messages yet. An ORM^O01 sent over MLLP to {host}:{port} lands on the worklist.</td></tr>
+          )}
+        </tbody>
+      </table>
+      <h3 className="px-4 pt-5 text-sm font-semibold">Results out (ORU^R01 for signed reports)</h3>
+      <p className="px-4 pt-1 text-sm text-slate-600">
+        {outbound === null ? 'No outbound endpoint configured (HL7_OUTBOUND=host:port): signed reports are logged here, not sent.' : 'error' in outbound ? outbound.error : `Sent over MLLP to ${outbound.host}:${outbound.port}; the receiver's ACK is shown.`}
+      </p>
+      <table className="table-dense mt-2" data-testid="hl7-outbound">
+        <thead><tr><th>Sent</th><th>Message</th><th>Control ID</th><th>Answer</th><th>Accession</th><th>Why</th></tr></thead>
+        <tbody>
+          {sent.map((m) => (
+            <tr key={m.id}>
+              <td className="whitespace-nowrap text-xs">{formatDateTime(m.receivedAt)}</td>
+              <td className="font-mono text-xs">{m.messageType}</td>
+              <td className="font-mono text-xs">{m.controlId}</td>
+              <td><span className={`badge whitespace-nowrap ring-1 ${ackStyle[m.status] ?? ''}`}>{m.status}</span></td>
+              <td className="font-mono text-xs">{m.accessionNumber || '–'}</td>
+              <td className="text-slate-600">{m.error || '–'}{m.peerAddress ? <span className="block text-xs text-slate-500">to {m.peerAddress}</span> : null}</td>
+            </tr>
+          ))}
+          {sent.length === 0 && (
+            <tr><td colSpan={6} className="py-6 text-center text-slate-500">No results sent yet. Signing a report on the reading worklist sends one.</td></tr>
           )}
         </tbody>
       </table>

@@ -24,3 +24,25 @@ export async function hl7InterfaceSummary(db: Db, sandboxId: string, opts: { sin
   for (const g of groups) if (g.status in counts) counts[g.status as keyof typeof counts] = g._count._all;
   return { messages, counts, lastReceivedAt: messages[0]?.receivedAt ?? null };
 }
+
+export interface Hl7OutboundEntry {
+  id: string;
+  receivedAt: Date;
+  messageType: string;
+  controlId: string;
+  /** the receiver's MSA-1 (AA, AE, AR), or failed / not-sent */
+  status: string;
+  error: string;
+  accessionNumber: string;
+  peerAddress: string;
+}
+
+/** The latest messages the RIS sent (ORU^R01 for signed reports), newest first, with how they were answered. */
+export async function hl7OutboundLog(db: Db, sandboxId: string, limit = 15): Promise<Hl7OutboundEntry[]> {
+  return db.hl7Message.findMany({
+    where: { sandboxId, direction: 'out' },
+    orderBy: { receivedAt: 'desc' },
+    take: Math.min(Math.max(limit, 1), 500),
+    select: { id: true, receivedAt: true, messageType: true, controlId: true, status: true, error: true, accessionNumber: true, peerAddress: true },
+  });
+}

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { HL7Message } from 'hl7v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../prisma/testing';
+import { hl7InterfaceSummary, hl7OutboundLog } from './hl7Log';
 import { buildOruR01, deliverOru, hl7OutboundFromEnv, type OruInput } from './oru';
 
 let t: TestDb;
@@ -149,5 +150,14 @@ describe('ORU^R01', () => {
     const r = await deliverOru(t.db, sandboxId, report('C6'), null);
     expect(r).toEqual({ status: 'not-sent', error: 'no outbound endpoint configured (set HL7_OUTBOUND=host:port)' });
     expect(await t.db.hl7Message.findFirstOrThrow({ where: { sandboxId, controlId: 'C6' } })).toMatchObject({ direction: 'out', status: 'not-sent' });
+  });
+
+  it('lists what was sent apart from what came in', async () => {
+    const out = await hl7OutboundLog(t.db, sandboxId);
+    expect(out.map((m) => m.controlId).sort()).toEqual(['C2', 'C3', 'C4', 'C5', 'C6']);
+    expect(out.every((m) => m.messageType === 'ORU^R01')).toBe(true);
+    const inbound = await hl7InterfaceSummary(t.db, sandboxId);
+    expect(inbound.messages).toEqual([]);
+    expect(inbound.counts).toEqual({ AA: 0, AE: 0, AR: 0 });
   });
 });
