@@ -1,7 +1,7 @@
 // Cohorts end to end: the instructor creates a cohort, two students sign up and join with the code (one through
 // the join link as a guest first, so the code survives sign-up), the instructor assigns a 10-item practice set,
-// a student answers it, and the cohort dashboard and its CSV show it; a student gets 403 on the cohort's page
-// and CSV.
+// a student answers it, and the cohort dashboard and its CSV show it; a student and another instructor get 403
+// on the cohort's page and CSV, an admin sees it.
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { E2E } from './env';
 import { shot, signIn, signUp, uniqueEmail } from './helpers';
@@ -121,4 +121,23 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   const denied = await ana.goto(cohortUrl);
   expect(denied?.status()).toBe(403);
   expect((await ana.request.get(`${cohortUrl}/csv/students`)).status()).toBe(403);
+
+  // another instructor (a new account the admin promotes) gets 403 too, and an admin sees the cohort
+  const otherEmail = uniqueEmail('other-instructor');
+  const other = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();
+  await signUp(other, 'Olga Other', otherEmail, 'teacher password 2');
+  const admin = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();
+  await signIn(admin, E2E.admin.email, E2E.admin.password);
+  await admin.goto('/admin/users');
+  const row = admin.locator(`tr[data-email="${otherEmail}"]`);
+  await row.getByRole('combobox').selectOption('instructor');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByText('Saved')).toBeVisible();
+  expect((await other.goto('/teach'))?.status()).toBe(200);
+  await expect(other.getByTestId('cohort-list')).not.toContainText(cohortName);
+  expect((await other.goto(cohortUrl))?.status()).toBe(403);
+  expect((await other.request.get(`${cohortUrl}/csv/students`)).status()).toBe(403);
+  await admin.goto('/teach');
+  await expect(admin.getByTestId('cohort-list')).toContainText(cohortName);
+  expect((await admin.goto(cohortUrl))?.status()).toBe(200);
 });

@@ -186,11 +186,11 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
           rows={d.missed.map((m) => ({
             id: m.questionId,
             cells: {
-              item: { sort: m.questionId, show: <span className="block max-w-md"><span className="font-mono text-xs text-slate-500">{m.questionId}</span><span className="block text-sm">{m.stem}</span></span> },
+              item: { sort: m.questionId, show: <span className="block min-w-56 max-w-md"><span className="font-mono text-xs text-slate-500">{m.questionId}</span><span className="block text-sm">{m.stem}</span></span> },
               category: { sort: m.category },
               wrong: { sort: m.wrong, show: `${m.wrong} of ${m.answered}` },
               share: { sort: m.wrongShare, show: `${m.wrongShare}%` },
-              distractor: { sort: m.distractor, show: m.distractor ? <span className="block max-w-xs text-sm">{m.distractor} <span className="text-slate-500">({m.distractorCount}×)</span></span> : '–' },
+              distractor: { sort: m.distractor, show: m.distractor ? <span className="block min-w-48 max-w-xs text-sm">{m.distractor} <span className="text-slate-500">({m.distractorCount}×)</span></span> : '–' },
             },
           }))}
         />
