@@ -74,6 +74,7 @@ test('an instructor verifies, reports and signs a study; it is read and its repo
   const outbound = page.getByTestId('hl7-outbound').locator('tr', { hasText: accession });
   await expect(outbound).toContainText('ORU^R01');
   await expect(outbound).toContainText('not-sent');
+  await shot(page, 'ris-hl7-outbound');
 });
 
 test('a signed-in user saves a reading worklist filter, finds it listed, uses it and deletes it', async ({ page }) => {

@@ -23,7 +23,7 @@ export async function Hl7Panel({ sandboxId }: { sandboxId: string }) {
   return (
     <section className="card overflow-x-auto" aria-labelledby="hl7-heading" data-testid="hl7-panel">
       <div className="flex flex-wrap items-center justify-between gap-3 px-4 pt-4">
-        <h2 id="hl7-heading" className="flex items-center gap-2 font-semibold"><Inbox className="h-4 w-4 text-slate-500" aria-hidden /> HL7 v2 interface (orders in)</h2>
+        <h2 id="hl7-heading" className="flex items-center gap-2 font-semibold"><Inbox className="h-4 w-4 text-slate-500" aria-hidden /> HL7 v2 interface (orders in, results out)</h2>
         <p className={`inline-flex items-center gap-1.5 rounded-full px-3 py-1 text-xs font-medium ring-1 ${listener.status === 'up' ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-amber-50 text-amber-900 ring-amber-200'}`}>
           <Activity className="h-3.5 w-3.5" aria-hidden />
           {listener.status === 'up' ? `MLLP listener up on ${host}:${port}` : `MLLP listener not reachable: ${listener.detail}`}
