@@ -122,6 +122,12 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   expect(denied?.status()).toBe(403);
   expect((await ana.request.get(`${cohortUrl}/csv/students`)).status()).toBe(403);
 
+  // the instructor opens Ben's results; Ana asking for them gets 403
+  const benUrl = (await table.getByRole('link', { name: 'Ben Cohort' }).getAttribute('href'))!;
+  expect((await page.goto(benUrl))?.status()).toBe(200);
+  await expect(page.getByTestId('student-page')).toContainText('Ben Cohort');
+  expect((await ana.goto(benUrl))?.status()).toBe(403);
+
   // another instructor (a new account the admin promotes) gets 403 too, and an admin sees the cohort
   const otherEmail = uniqueEmail('other-instructor');
   const other = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();

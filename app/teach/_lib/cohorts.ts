@@ -335,12 +335,19 @@ export async function myAssignments(db: Db, who: Who, now: Date) {
 }
 
 /** One student's figures: the student themself, or an instructor of one of their cohorts (or an admin). */
-export async function studentResults(db: Db, who: Who, userId: string, now: Date) {
+export async function canReadStudent(db: Db, who: Who, userId: string) {
   if (who.id !== userId && who.role !== 'admin') {
     if (!hasRole(who.role, 'instructor')) throw new HttpError(403, 'You can see only your own results.');
     const shared = await db.enrollment.findFirst({ where: { userId, cohort: { instructorId: who.id } }, select: { id: true } });
     if (!shared) throw new HttpError(403, 'This student is not in one of your cohorts.');
   }
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
+  if (!user) throw new HttpError(404, 'There is no such student.');
+  return user;
+}
+
+export async function studentResults(db: Db, who: Who, userId: string, now: Date) {
+  await canReadStudent(db, who, userId);
   const { lessons, responses, mocks } = await activityOf(db, [userId]);
   const answered = responses.length;
   const correct = responses.filter((r) => r.correct).length;

@@ -61,7 +61,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
   const studentRows: Row[] = d.students.map((s) => ({
     id: s.userId,
     cells: {
-      name: { sort: s.name, show: <span className="font-medium">{s.name}<span className="block text-xs font-normal text-slate-500">{s.email}</span></span> },
+      name: { sort: s.name, show: <span className="font-medium"><Link href={`/teach/students/${s.userId}`} className="text-brand-700 hover:underline">{s.name}</Link><span className="block text-xs font-normal text-slate-500">{s.email}</span></span> },
       lessons: { sort: s.lessons },
       answered: { sort: s.answered },
       accuracy: { sort: s.accuracy, show: s.accuracy === null ? '–' : `${s.accuracy}%` },

@@ -1,0 +1,62 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { pageRequiresRole } from '@/app/_lib/guards';
+import { allLessons, questionBank } from '@/app/_lib/content';
+import { now } from '@/app/_lib/clock';
+import { computeProgress } from '@/app/_lib/progress';
+import { getDb } from '@/prisma/db';
+import { ProgressChart } from '@/app/account/ProgressChart';
+import { canReadStudent } from '../../_lib/cohorts';
+import { orPage } from '../../_lib/access';
+
+export const metadata: Metadata = { title: 'Student' };
+export const dynamic = 'force-dynamic';
+
+/** One student's results for their instructor (or an admin, or the student): 403 for anyone else. */
+export default async function StudentPage({ params }: { params: Promise<{ userId: string }> }) {
+  const { userId } = await params;
+  const viewer = await pageRequiresRole('student', `/teach/students/${userId}`);
+  const db = getDb();
+  const student = await orPage(canReadStudent(db, viewer, userId));
+  const at = await now();
+  const [done, responses] = await Promise.all([
+    db.lessonProgress.findMany({ where: { userId }, orderBy: { completedAt: 'desc' } }),
+    db.response.findMany({ where: { attempt: { userId } }, select: { questionId: true, correct: true, answeredAt: true } }),
+  ]);
+  const p = computeProgress(responses, done.map((d) => d.completedAt), questionBank(), at);
+  const weakest = [...p.categories].filter((c) => c.answered > 0).sort((a, b) => (a.accuracy ?? 0) - (b.accuracy ?? 0))[0];
+  return (
+    <div className="mx-auto max-w-4xl" data-testid="student-page">
+      <p className="text-sm"><Link href="/teach" className="text-brand-700 hover:underline">Teach</Link> / student</p>
+      <h1 className="mt-1 text-2xl font-semibold tracking-tight">{student.name}</h1>
+      <p className="mt-1 text-slate-600">{student.email}</p>
+      <dl className="mt-6 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        {[
+          ['Lessons completed', `${done.length} / ${allLessons().length}`],
+          ['Items answered', p.answered],
+          ['Accuracy', p.accuracy === null ? '–' : `${p.accuracy}%`],
+          ['Weakest area', weakest ? `${weakest.label} (${weakest.accuracy}%)` : '–'],
+        ].map(([label, value]) => (
+          <div key={String(label)} className="card p-4">
+            <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+            <dd className="mt-1 text-lg font-semibold tabular-nums">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <section className="card mt-6 p-4" aria-label="Per category over time">
+        <h2 className="text-base font-semibold">Per category over time</h2>
+        <ProgressChart days={p.days} categories={p.categories.map((c) => ({ id: c.category, label: c.label }))} />
+      </section>
+      <section className="card mt-6 overflow-x-auto p-4" aria-label="By category">
+        <table className="table-dense">
+          <thead><tr><th>Category</th><th className="text-right">Answered</th><th className="text-right">Accuracy</th><th className="text-right">Mastery</th></tr></thead>
+          <tbody>
+            {p.categories.map((c) => (
+              <tr key={c.category}><td>{c.label}</td><td className="text-right tabular-nums">{c.answered}</td><td className="text-right tabular-nums">{c.accuracy === null ? '–' : `${c.accuracy}%`}</td><td className="text-right tabular-nums">{c.mastery}%</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
