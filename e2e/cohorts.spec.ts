@@ -36,6 +36,9 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   await page.getByLabel('Term').fill('Spring 2027');
   await page.getByRole('button', { name: 'Create cohort' }).click();
   await expect(page.getByRole('status')).toContainText(`Created ${cohortName}`);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await shot(page, 'cohorts-teach-375');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('link', { name: cohortName }).click();
   await expect(page.getByTestId('cohort-page')).toBeVisible();
   const code = (await page.getByTestId('cohort-join-code').textContent())!.trim();
@@ -52,6 +55,7 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   // student 2 follows the link before having an account: sign-up keeps the code through ?next=
   const ben = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();
   await ben.goto(`/join/${code}`);
+  await shot(ben, 'cohorts-join-guest');
   await ben.getByRole('link', { name: 'Create an account' }).click();
   await expect(ben).toHaveURL(new RegExp(`next=${encodeURIComponent(`/join/${code}`)}`));
   await ben.getByLabel('Name').fill('Ben Cohort');
@@ -126,6 +130,7 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   const benUrl = (await table.getByRole('link', { name: 'Ben Cohort' }).getAttribute('href'))!;
   expect((await page.goto(benUrl))?.status()).toBe(200);
   await expect(page.getByTestId('student-page')).toContainText('Ben Cohort');
+  await shot(page, 'cohorts-student-results');
   expect((await ana.goto(benUrl))?.status()).toBe(403);
 
   // another instructor (a new account the admin promotes) gets 403 too, and an admin sees the cohort

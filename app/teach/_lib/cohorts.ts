@@ -173,8 +173,8 @@ export interface StudentRow {
   lessons: number;
   answered: number;
   accuracy: number | null;
-  /** percent of the category's bank items whose latest answer was right */
-  mastery: Record<CategoryId, number>;
+  /** percent of the category's bank items whose latest answer was right (categories the bank covers) */
+  mastery: Partial<Record<CategoryId, number>>;
   lastActive: Date | null;
   statuses: AssignmentStatus[];
   mockBest: number | null;
@@ -210,9 +210,10 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
   const ids = enrollments.map((e) => e.user.id);
   const { lessons, responses, mocks } = await activityOf(db, ids);
   const bank = questionBank();
-  const cats = Object.keys(CATEGORIES) as CategoryId[];
   const bankCount = new Map<CategoryId, number>();
   for (const [id, q] of bank) if (!id.startsWith('check-')) bankCount.set(q.category, (bankCount.get(q.category) ?? 0) + 1);
+  // only the categories the bank has items in (a category with none would read as 0% mastered)
+  const cats = (Object.keys(CATEGORIES) as CategoryId[]).filter((c) => bankCount.get(c));
 
   interface Acc { activity: StudentActivity; answered: number; correct: number; latest: Map<string, { ok: boolean; at: number }>; last: number; mockBest: number | null }
   const acc = new Map<string, Acc>(ids.map((id) => [id, { activity: { lessons: new Map(), practice: [], mocks: [] }, answered: 0, correct: 0, latest: new Map(), last: 0, mockBest: null }]));
@@ -265,7 +266,7 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     const a = acc.get(e.user.id)!;
     const masteredIn = new Map<CategoryId, number>();
     for (const [qid, v] of a.latest) if (v.ok) masteredIn.set(bank.get(qid)!.category, (masteredIn.get(bank.get(qid)!.category) ?? 0) + 1);
-    const mastery = Object.fromEntries(cats.map((c) => [c, bankCount.get(c) ? Math.round((1000 * (masteredIn.get(c) ?? 0)) / bankCount.get(c)!) / 10 : 0])) as Record<CategoryId, number>;
+    const mastery = Object.fromEntries(cats.map((c) => [c, Math.round((1000 * (masteredIn.get(c) ?? 0)) / bankCount.get(c)!) / 10])) as Partial<Record<CategoryId, number>>;
     return {
       userId: e.user.id,
       name: e.user.name,
@@ -312,8 +313,8 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     readiness: cats.map((c) => ({
       category: c,
       label: CATEGORIES[c].label,
-      mastered: students.length ? Math.round((100 * students.filter((s) => s.mastery[c] >= MASTERED_AT).length) / students.length) : 0,
-      meanMastery: students.length ? Math.round((10 * students.reduce((n, s) => n + s.mastery[c], 0)) / students.length) / 10 : 0,
+      mastered: students.length ? Math.round((100 * students.filter((s) => (s.mastery[c] ?? 0) >= MASTERED_AT).length) / students.length) : 0,
+      meanMastery: students.length ? Math.round((10 * students.reduce((n, s) => n + (s.mastery[c] ?? 0), 0)) / students.length) / 10 : 0,
     })),
     mockBands: bands,
     missed: missedRows,

@@ -7,15 +7,15 @@ import type { CohortDashboard } from './cohorts';
 export const TABLES = ['students', 'assignments', 'readiness', 'mock-scores', 'missed'] as const;
 export type TableName = (typeof TABLES)[number];
 
-const cats = Object.keys(CATEGORIES) as CategoryId[];
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 export function table(d: CohortDashboard, name: TableName): { header: string[]; rows: Cell[][] } {
+  const cats: CategoryId[] = d.readiness.map((r) => r.category);
   switch (name) {
     case 'students':
       return {
         header: ['Name', 'E-mail', 'Lessons done', 'Items answered', 'Accuracy %', ...cats.map((c) => `${CATEGORIES[c].label} mastery %`), 'Best mock %', 'Last activity', ...d.assignments.map((a) => a.title)],
-        rows: d.students.map((s) => [s.name, s.email, s.lessons, s.answered, s.accuracy, ...cats.map((c) => s.mastery[c]), s.mockBest, day(s.lastActive), ...s.statuses.map((x) => x.state)]),
+        rows: d.students.map((s) => [s.name, s.email, s.lessons, s.answered, s.accuracy, ...cats.map((c) => s.mastery[c] ?? null), s.mockBest, day(s.lastActive), ...s.statuses.map((x) => x.state)]),
       };
     case 'assignments':
       return {

@@ -25,7 +25,6 @@ const STATE_STYLE: Record<AssignmentState, string> = {
   upcoming: 'bg-slate-50 text-slate-500',
 };
 const STATE_LABEL: Record<AssignmentState, string> = { done: 'done', late: 'late', missing: 'missing', open: 'open', upcoming: 'not open' };
-const cats = Object.keys(CATEGORIES) as CategoryId[];
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -57,6 +56,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
   const cohort = await orPage(cohortFor(db, viewer, id));
   const [d, mine] = await Promise.all([orPage(cohortDashboard(db, viewer, id, await now())), cohortsFor(db, viewer)]);
   const others = mine.filter((c) => c.id !== id);
+  const cats: CategoryId[] = d.readiness.map((r) => r.category);
 
   const studentRows: Row[] = d.students.map((s) => ({
     id: s.userId,
@@ -65,7 +65,7 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
       lessons: { sort: s.lessons },
       answered: { sort: s.answered },
       accuracy: { sort: s.accuracy, show: s.accuracy === null ? '–' : `${s.accuracy}%` },
-      ...Object.fromEntries(cats.map((c) => [c, { sort: s.mastery[c], show: `${s.mastery[c]}%` }])),
+      ...Object.fromEntries(cats.map((c) => [c, { sort: s.mastery[c] ?? null, show: `${s.mastery[c] ?? 0}%` }])),
       mock: { sort: s.mockBest, show: s.mockBest === null ? '–' : `${s.mockBest}%` },
       last: { sort: day(s.lastActive) },
       ...Object.fromEntries(
