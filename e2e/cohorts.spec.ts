@@ -2,20 +2,9 @@
 // the join link as a guest first, so the code survives sign-up), the instructor assigns a 10-item practice set,
 // a student answers it, and the cohort dashboard and its CSV show it; a student and another instructor get 403
 // on the cohort's page and CSV, an admin sees it.
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E } from './env';
-import { shot, signIn, signUp, uniqueEmail } from './helpers';
-
-async function pickSomething(card: Locator) {
-  const radios = card.getByRole('radio');
-  const boxes = card.getByRole('checkbox');
-  const spots = card.locator('div.relative > button[aria-pressed]');
-  if (await radios.count()) await radios.first().click();
-  else if (await boxes.count()) {
-    await boxes.nth(0).click();
-    await boxes.nth(1).click();
-  } else if (await spots.count()) await spots.first().click();
-}
+import { pickSomething, shot, signIn, signUp, uniqueEmail } from './helpers';
 
 async function newStudent(browser: Browser, name: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();

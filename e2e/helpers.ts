@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const SHOTS = join(process.cwd(), 'e2e', 'artifacts');
 mkdirSync(SHOTS, { recursive: true });
@@ -34,4 +34,18 @@ export async function signUp(page: Page, name: string, email: string, password: 
 export async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+}
+
+/** Picks an answer in any format: the first option (and the second, for select-multiple); an ordered list as shown. */
+export async function pickSomething(card: Locator) {
+  const radios = card.getByRole('radio');
+  const boxes = card.getByRole('checkbox');
+  const spots = card.locator('div.relative > button[aria-pressed]');
+  if (await radios.count()) await radios.first().click();
+  else if (await boxes.count()) {
+    await boxes.nth(0).click();
+    await boxes.nth(1).click();
+  } else if (await card.locator('ol li').count()) {
+    /* ordered: the order as shown is an answer */
+  } else if (await spots.count()) await spots.first().click();
 }

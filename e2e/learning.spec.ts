@@ -2,10 +2,10 @@
 // timed mock exam with its score report, a mock that runs out of time, spaced review "the next day" (the server's
 // clock moved with the x-pacslab-now cookie, honoured because the e2e server sets PACSLAB_ALLOW_CLOCK_OVERRIDE=1),
 // and the progress page. Screenshots at 1280 and 375 px go to e2e/artifacts.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env';
 import { join } from 'node:path';
-import { shot, SHOTS } from './helpers';
+import { pickSomething, shot, SHOTS } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -22,19 +22,6 @@ async function at375(page: Page, name: string) {
   if (size) await page.setViewportSize(size);
 }
 
-/** Picks an answer in any format: the first option (and the second, for select-multiple); an ordered list as shown. */
-async function pickSomething(card: Locator) {
-  const radios = card.getByRole('radio');
-  const boxes = card.getByRole('checkbox');
-  const spots = card.locator('div.relative > button[aria-pressed]');
-  if (await radios.count()) await radios.first().click();
-  else if (await boxes.count()) {
-    await boxes.nth(0).click();
-    await boxes.nth(1).click();
-  } else if (await card.locator('ol li').count()) {
-    /* ordered: the order as shown is an answer */
-  } else if (await spots.count()) await spots.first().click();
-}
 
 async function setClock(page: Page, date: Date | null) {
   await page.context().clearCookies({ name: 'x-pacslab-now' });
