@@ -10,8 +10,8 @@ import { Status } from '../dicom/status';
 import { UNCOMPRESSED_TRANSFER_SYNTAXES } from '../dicom/transferSyntaxes';
 import type { AssociationInfo, DatasetRequest, DimseReply, DimseService } from '../dimse/types';
 import type { ArchiveFiles } from './archiveFiles';
-import { instancesToRetrieve, QR_SOP_CLASSES, type QrModel } from './query';
-import { BytesDataset, datasetForSend, planSendSyntax, runSubOperations } from './retrieveSubOperations';
+import { QR_SOP_CLASSES, type QrModel } from './query';
+import { BytesDataset, datasetForSend, planSendSyntax, resolveRetrieve, runSubOperations } from './retrieveSubOperations';
 
 const { CStoreRequest } = dimse.requests;
 
@@ -46,15 +46,9 @@ export async function* handleCGet(deps: { db: Db; files: ArchiveFiles }, assoc: 
     yield { status: Status.SopClassNotSupported, logDetail: `C-GET on ${req.abstractSyntax || req.sopClassUid} is not a Query/Retrieve GET model` };
     return;
   }
-  const identifier = req.dataset ?? {};
-  const level = String(identifier.QueryRetrieveLevel ?? '').trim();
-  const found = await instancesToRetrieve(deps.db, assoc.sandboxId, level, identifier, { model });
-  if (!found.ok) {
-    yield { status: found.status, errorComment: found.errorComment, logDetail: `${found.meaning}: ${found.detail}` };
-    return;
-  }
-  if (found.instances.length === 0) {
-    yield { status: Status.Success, completed: 0, failed: 0, warning: 0, logDetail: `nothing matches at ${found.level} level: 0 sub-operations` };
+  const found = await resolveRetrieve(deps.db, assoc.sandboxId, req.dataset, model);
+  if ('reply' in found) {
+    yield found.reply;
     return;
   }
   const contexts = storeContextsOf(assoc);

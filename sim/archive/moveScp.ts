@@ -9,8 +9,8 @@ import { NetworkLog } from '../dimse/networkLog';
 import { openStoreAssociation, type ProposedStoreContext, type StoreAssociation } from '../dimse/storeAssociation';
 import type { AssociationInfo, DatasetRequest, DimseReply, DimseService } from '../dimse/types';
 import type { ArchiveFiles } from './archiveFiles';
-import { instancesToRetrieve, QR_SOP_CLASSES, type QrModel, type RetrieveInstance } from './query';
-import { BytesDataset, datasetForSend, planSendSyntax, runSubOperations } from './retrieveSubOperations';
+import { QR_SOP_CLASSES, type QrModel, type RetrieveInstance } from './query';
+import { BytesDataset, datasetForSend, planSendSyntax, resolveRetrieve, runSubOperations } from './retrieveSubOperations';
 
 export function modelOfMoveSopClass(uid: string): QrModel | undefined {
   if (uid === QR_SOP_CLASSES.PATIENT_ROOT.move) return 'PATIENT_ROOT';
@@ -82,18 +82,12 @@ export async function* handleCMove(deps: RetrieveDeps, assoc: AssociationInfo, r
     };
     return;
   }
-  const identifier = req.dataset ?? {};
-  const level = String(identifier.QueryRetrieveLevel ?? '').trim();
-  const found = await instancesToRetrieve(deps.db, assoc.sandboxId, level, identifier, { model });
-  if (!found.ok) {
-    yield { status: found.status, errorComment: found.errorComment, logDetail: `${found.meaning}: ${found.detail}` };
+  const found = await resolveRetrieve(deps.db, assoc.sandboxId, req.dataset, model);
+  if ('reply' in found) {
+    yield found.reply;
     return;
   }
   const instances = found.instances;
-  if (instances.length === 0) {
-    yield { status: Status.Success, completed: 0, failed: 0, warning: 0, logDetail: `nothing matches at ${found.level} level: 0 sub-operations` };
-    return;
-  }
   const where = `${destination.aeTitle} at ${destination.host}:${destination.port}`;
   let sub: StoreAssociation;
   try {

@@ -16,7 +16,8 @@ import {
 } from '../dicom/transferSyntaxes';
 import type { DimseReply } from '../dimse/types';
 import type { ArchiveFiles } from './archiveFiles';
-import type { RetrieveInstance } from './query';
+import type { Db } from '../../prisma/db';
+import { instancesToRetrieve, type QrModel, type RetrieveInstance } from './query';
 
 const { Dataset } = dimse;
 
@@ -182,4 +183,23 @@ export async function* runSubOperations(run: SubOperationRun): AsyncGenerator<Di
 
 function counts(c: SubOperationCounts) {
   return { completed: c.completed, failed: c.failed, warning: c.warning };
+}
+
+/**
+ * The instances a C-MOVE or C-GET identifier names; or, when there is nothing to send (an identifier the
+ * model refuses, or no match), the final reply to give instead (PS3.4 C.4.2.1.4, C.4.3.1.4).
+ */
+export async function resolveRetrieve(
+  db: Db,
+  sandboxId: string,
+  identifier: Record<string, unknown> | undefined,
+  model: QrModel,
+): Promise<{ instances: RetrieveInstance[] } | { reply: DimseReply }> {
+  const id = identifier ?? {};
+  const found = await instancesToRetrieve(db, sandboxId, String(id.QueryRetrieveLevel ?? '').trim(), id, { model });
+  if (!found.ok) return { reply: { status: found.status, errorComment: found.errorComment, logDetail: `${found.meaning}: ${found.detail}` } };
+  if (found.instances.length === 0) {
+    return { reply: { status: Status.Success, completed: 0, failed: 0, warning: 0, logDetail: `nothing matches at ${found.level} level: 0 sub-operations` } };
+  }
+  return { instances: found.instances };
 }
