@@ -2,8 +2,10 @@
 // administrator's study browser shows it. Server-only; every filter is validated with zod.
 import { z } from 'zod';
 import { getDb } from '@/prisma/db';
+import { DEMO_SLUG } from '@/sim/seed';
 
-export const DEMO_SLUG = 'demo';
+/** Modalities offered in the consoles' search forms (Modality (0008,0060) defined terms, PS3.3 C.7.3.1.1.1). */
+export const ARCHIVE_MODALITIES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'NM', 'PT', 'XA', 'RF', 'OT', 'SC'] as const;
 
 export async function demoSandbox() {
   return getDb().sandbox.findUnique({ where: { slug: DEMO_SLUG } });

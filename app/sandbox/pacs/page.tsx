@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { HardDrive, Search } from 'lucide-react';
 import { formatBytes, formatDicomDate, formatPersonName } from '@/app/_lib/format';
-import { demoSandbox, PAGE_SIZE, searchStudies, storageUsage, studySearch } from '../_lib/pacs';
+import { ARCHIVE_MODALITIES, demoSandbox, PAGE_SIZE, searchStudies, storageUsage, studySearch } from '../_lib/pacs';
 import { StudyStatusBadge } from './StudyStatusBadge';
 
 export const metadata: Metadata = { title: 'PACS console' };
@@ -52,7 +52,7 @@ export default async function StudyBrowser({ searchParams }: { searchParams: SP 
         <label><span className="label">Modality</span>
           <select name="modality" defaultValue={q.modality ?? ''} className="field">
             <option value="">Any</option>
-            {['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'NM', 'PT', 'XA', 'RF', 'OT', 'SC'].map((m) => <option key={m}>{m}</option>)}
+            {ARCHIVE_MODALITIES.map((m) => <option key={m}>{m}</option>)}
           </select>
         </label>
         <div className="flex items-end gap-2">

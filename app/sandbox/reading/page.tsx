@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AlertTriangle, Search } from 'lucide-react';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
-import { demoSandbox } from '../_lib/pacs';
+import { ARCHIVE_MODALITIES, demoSandbox } from '../_lib/pacs';
 import { PRIORITIES, READING_LIMIT, READING_STATES, readingSearch, readingWorklist } from '../_lib/ris';
 import { PriorityBadge, ReadingBadge, ReportBadge } from '../ris/Badges';
 import { StudyStatusBadge } from '../pacs/StudyStatusBadge';
@@ -44,7 +44,7 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
         <label><span className="label">Modality</span>
           <select name="modality" defaultValue={q.modality ?? ''} className="field">
             <option value="">Any</option>
-            {['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'NM', 'PT', 'XA', 'RF', 'OT', 'SC'].map((m) => <option key={m}>{m}</option>)}
+            {ARCHIVE_MODALITIES.map((m) => <option key={m}>{m}</option>)}
           </select>
         </label>
         <label><span className="label">Priority</span>
