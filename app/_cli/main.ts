@@ -7,16 +7,15 @@ import { databaseUrl, getDb, providerOf } from '@/prisma/db';
 import { applyMigrations } from '@/prisma/migrate';
 import { ROLES, type Role } from '@/app/_lib/roles';
 import { start } from './start';
+import { dicomAction, fail, peerOptions, toPeer, type PeerOpts } from './common';
+import { register as registerGenerate } from './generateCommand';
+import { register as registerModality } from './modalityCommands';
+import { register as registerTranscode } from './transcodeCommand';
 
 const program = new Command()
   .name('pacslab')
   .description('PACS Lab: ARRT registry prep with a real embedded mini-PACS')
   .showHelpAfterError('(run pacslab --help for every command)');
-
-function fail(message: string): never {
-  console.error(`pacslab: ${message}`);
-  process.exit(1);
-}
 
 const emailSchema = z.string().trim().toLowerCase().email();
 
@@ -50,31 +49,6 @@ db.command('seed')
   });
 
 // ---------------------------------------------------------------- DICOM clients
-function peerOptions(cmd: Command, calledDefault = 'PACS') {
-  return cmd
-    .option('--host <host>', 'DICOM host', process.env.DICOM_HOST || '127.0.0.1')
-    .option('--port <port>', 'DICOM port', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
-      return n;
-    }, Number(process.env.DICOM_PORT || 11112))
-    .option('--aet <ae>', 'our (calling) AE title', 'CT1')
-    .option('--aec <ae>', 'their (called) AE title', calledDefault);
-}
-
-type PeerOpts = { host: string; port: number; aet: string; aec: string };
-const toPeer = (o: PeerOpts) => ({ host: o.host, port: o.port, callingAe: o.aet, calledAe: o.aec });
-
-async function dicomAction<T>(fn: () => Promise<T>) {
-  const { ScuError } = await import('@/sim/dimse/client');
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof ScuError) fail(e.message);
-    throw e;
-  }
-}
-
 peerOptions(program.command('echo').description('C-ECHO (verification): is the DICOM node there and does it accept us?')).action(async (o: PeerOpts) => {
   const { echo } = await import('@/sim/dimse/client');
   const r = await dicomAction(() => echo(toPeer(o)));
@@ -220,6 +194,11 @@ bench
     console.log(`\n${formatIngestTable(results)}`);
     if (o.keep) console.log(`\nfiles kept in ${work}`);
   });
+
+// ---------------------------------------------------------------- modality simulator and compression
+registerGenerate(program);
+registerModality(program);
+registerTranscode(program);
 
 program.addHelpText('after', () => {
   const lines: string[] = [];
