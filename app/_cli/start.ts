@@ -24,7 +24,7 @@ function newestSource(dir: string): number {
 }
 
 export function buildIsStale(): boolean {
-  const buildId = join(root, '.next', 'BUILD_ID');
+  const buildId = join(root, process.env.PACSLAB_DIST_DIR || '.next', 'BUILD_ID');
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   const sources = ['app', 'content', 'public', 'sim', 'prisma'].map((d) => join(root, d)).filter(existsSync);
@@ -42,7 +42,7 @@ export async function start({ build }: { build: boolean }) {
   await getDb().$disconnect();
 
   if (!build) {
-    if (!existsSync(join(root, '.next', 'BUILD_ID'))) throw new Error('there is no production build: run `npm run build` first');
+    if (!existsSync(join(root, process.env.PACSLAB_DIST_DIR || '.next', 'BUILD_ID'))) throw new Error('there is no production build: run `npm run build` first');
   } else if (buildIsStale()) {
     console.log('[start] building the site (first start or sources changed; about a minute)…');
     const r = spawnSync(process.execPath, [nextBin, 'build', '--webpack'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
