@@ -11,6 +11,7 @@ import { dicomAction, fail, peerOptions, toPeer, type PeerOpts } from './common'
 import { register as registerGenerate } from './generateCommand';
 import { register as registerModality } from './modalityCommands';
 import { register as registerTranscode } from './transcodeCommand';
+import { register as registerFault } from './faultCommands';
 
 const program = new Command()
   .name('pacslab')
@@ -199,6 +200,7 @@ bench
 registerGenerate(program);
 registerModality(program);
 registerTranscode(program);
+registerFault(program);
 
 program.addHelpText('after', () => {
   const lines: string[] = [];
