@@ -1,8 +1,10 @@
 // The public demo sandbox (DESIGN.md): archive PACS and worklist broker RIS served by our listener, the
 // simulated modalities CT1, DX1, MR1, US1 as known calling AEs, VIEWER1 as the default C-MOVE destination, and a
-// day of orders for today (sim/ris/seedOrders.ts).
+// day of orders for today (sim/ris/seedOrders.ts), and each scanner's console settings and destinations
+// (sim/modality/config.ts) pointing at our listener.
 // Idempotent: safe on every start; it never overwrites a node an administrator has edited.
 import type { Db } from '@/prisma/db';
+import { seedModalities } from './modality/config';
 import { seedOrders } from './ris/seedOrders';
 
 export const DEMO_SLUG = 'demo';
@@ -17,7 +19,15 @@ export const DEMO_NODES = [
   { aeTitle: 'VIEWER1', role: 'workstation', local: false, host: '127.0.0.1', port: 11113, description: 'Review workstation (default C-MOVE destination)' },
 ] as const;
 
-export async function seedDemo(db: Db): Promise<{ sandboxId: string; created: string[] }> {
+/** Where the scanners find the archive and the RIS: DICOM_HOST/DICOM_PORT, as the listener binds them. */
+export function listenerFromEnv(env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
+  const port = Number(env.DICOM_PORT || 11112);
+  const host = env.DICOM_HOST?.trim() || '127.0.0.1';
+  // a listener bound to every interface is reached on the loopback
+  return { host: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port: Number.isInteger(port) && port > 0 && port <= 65535 ? port : 11112 };
+}
+
+export async function seedDemo(db: Db, opts: { listener?: { host: string; port: number } } = {}): Promise<{ sandboxId: string; created: string[] }> {
   const sandbox = await db.sandbox.upsert({
     where: { slug: DEMO_SLUG },
     update: {},
@@ -32,5 +42,7 @@ export async function seedDemo(db: Db): Promise<{ sandboxId: string; created: st
   }
   // today's orders on the RIS worklist (another day adds that day's)
   await seedOrders(db, sandbox.id);
+  // the scanners' network settings (left alone once they exist: a person may have edited them)
+  await seedModalities(db, sandbox.id, opts.listener ?? listenerFromEnv());
   return { sandboxId: sandbox.id, created };
 }

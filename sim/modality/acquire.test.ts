@@ -1,0 +1,118 @@
+// Scheduled Workflow end to end at the CT console, over real DICOM on our listener: worklist → acquire (MPPS IN
+// PROGRESS) → send → storage commitment → MPPS COMPLETED; the order follows. Also the manual path and MPPS failures.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../../prisma/testing';
+import { seedDemo } from '../seed';
+import { startDicomServices, type DicomServices } from '../startDicomServices';
+import { acquire, endExam } from './acquire';
+import { getModalityConsole, peerFor, saveDestination } from './config';
+import { createSendJobs, runSendJob } from './sendQueue';
+import { imagePath } from './store';
+import { queryWorklist } from './worklist';
+
+let t: TestDb;
+let services: DicomServices;
+let archiveDir: string;
+let storeDir: string;
+let sandboxId: string;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-archive-'));
+  storeDir = mkdtempSync(join(tmpdir(), 'pacslab-modality-'));
+  process.env.MODALITY_DIR = storeDir;
+  services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
+  sandboxId = (await seedDemo(t.db, { listener: { host: '127.0.0.1', port: services.port } })).sandboxId;
+}, 60_000);
+
+afterAll(async () => {
+  await services?.close();
+  await t?.drop();
+  rmSync(archiveDir, { recursive: true, force: true });
+  rmSync(storeDir, { recursive: true, force: true });
+});
+
+async function consoleOf(ae: string) {
+  const c = (await getModalityConsole(t.db, sandboxId, ae))!;
+  const dest = (role: string) => c.destinations.find((d) => d.role === role)!;
+  return { ...c, dest };
+}
+
+describe('acquire', () => {
+  it("picks today's order from the worklist, acquires, sends, and reports COMPLETED: the order follows", async () => {
+    const ct = await consoleOf('CT1');
+    const { items, final } = await queryWorklist(peerFor(ct.config, ct.dest('worklist')), {});
+    expect(final.category).toBe('success');
+    expect(items.length).toBeGreaterThan(0);
+    const item = items[0];
+    const acq = await acquire(t.db, { sandboxId, modalityAe: 'CT1', source: { kind: 'worklist', item }, protocolId: 'ct-head', slices: 3, seed: 7 });
+    expect(acq.manual).toBe(false);
+    expect(acq.orderId).not.toBeNull();
+    expect(acq.accessionNumber).toBe(item.accessionNumber);
+    expect(acq.studyInstanceUid).toBe(item.studyInstanceUid);
+    expect(acq.images).toHaveLength(3);
+    expect(acq.images.every((i) => existsSync(imagePath(acq.folder, i.file)))).toBe(true);
+    expect(acq.mppsError).toBe('');
+    expect(acq.mppsStatus).toBe('IN PROGRESS');
+    const order = await t.db.order.findUniqueOrThrow({ where: { id: acq.orderId! } });
+    expect(order.status).toBe('in-progress');
+
+    const [job] = await createSendJobs(t.db, acq.id);
+    const sent = await runSendJob(t.db, job.id);
+    expect(sent.status).toBe('done');
+    expect(sent.commitStatus).toBe('committed');
+    const study = await t.db.study.findFirstOrThrow({ where: { sandboxId, studyInstanceUid: acq.studyInstanceUid } });
+    expect(study.accessionNumber).toBe(item.accessionNumber);
+
+    const ended = await endExam(t.db, acq.id, { status: 'COMPLETED' });
+    expect(ended.mppsError).toBe('');
+    expect(ended.mppsStatus).toBe('COMPLETED');
+    expect((await t.db.order.findUniqueOrThrow({ where: { id: acq.orderId! } })).status).toBe('completed');
+    await expect(endExam(t.db, acq.id, { status: 'COMPLETED' })).rejects.toThrow(/already reported COMPLETED/);
+  });
+
+  it('registers a patient by hand (no order link), and discontinues with a reason', async () => {
+    const acq = await acquire(t.db, { sandboxId, modalityAe: 'DX1', source: { kind: 'manual', patient: { patientName: 'Walkin^Wanda', patientId: 'WALK1' } }, protocolId: 'dx-chest-pa', seed: 1 });
+    expect(acq.manual).toBe(true);
+    expect(acq.orderId).toBeNull();
+    expect(acq.patientName).toBe('WALKIN^WANDA');
+    expect(acq.images).toHaveLength(1);
+    expect(acq.mppsStatus).toBe('IN PROGRESS');
+    await expect(endExam(t.db, acq.id, { status: 'DISCONTINUED', reason: 'bored' })).rejects.toThrow(/discontinuation reason/);
+    const ended = await endExam(t.db, acq.id, { status: 'DISCONTINUED', reason: '110514' });
+    expect(ended.mppsStatus).toBe('DISCONTINUED');
+    expect(ended.discontinuedReason).toBe('110514');
+  });
+
+  it('refuses a protocol of another modality and bad patient data, saying why', async () => {
+    await expect(acquire(t.db, { sandboxId, modalityAe: 'CT1', source: { kind: 'manual', patient: { patientName: 'A^B', patientId: 'X' } }, protocolId: 'dx-chest-pa' })).rejects.toThrow(/not a protocol of this CT scanner/);
+    await expect(acquire(t.db, { sandboxId, modalityAe: 'CT1', source: { kind: 'manual', patient: { patientName: '', patientId: 'X' } }, protocolId: 'ct-head' })).rejects.toThrow(/patient name is required/);
+  });
+
+  it('still acquires when the MPPS manager is unreachable, and says so as the console would', async () => {
+    const dx = await consoleOf('DX1');
+    const mpps = dx.dest('mpps');
+    const closed = await new Promise<number>((resolve) => {
+      const s = net.createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await saveDestination(t.db, sandboxId, 'DX1', { id: mpps.id, role: 'mpps', name: mpps.name, aeTitle: 'RIS', host: '127.0.0.1', port: closed });
+    const acq = await acquire(t.db, { sandboxId, modalityAe: 'DX1', source: { kind: 'manual', patient: { patientName: 'HAND^HARRY', patientId: 'DX9' } }, protocolId: 'dx-hand', seed: 3 });
+    expect(acq.images.length).toBeGreaterThan(0);
+    expect(acq.mppsStatus).toBe('none');
+    expect(acq.mppsError).toBe(`MPPS not sent: Connection refused by 127.0.0.1:${closed} — nothing listens on that port: check the destination port and that the RIS (MPPS manager) is running`);
+    // fixed: the end of the exam creates the step first, then completes it
+    await saveDestination(t.db, sandboxId, 'DX1', { id: mpps.id, role: 'mpps', name: mpps.name, aeTitle: 'RIS', host: '127.0.0.1', port: services.port });
+    const ended = await endExam(t.db, acq.id, { status: 'COMPLETED' });
+    expect(ended.mppsError).toBe('');
+    expect(ended.mppsStatus).toBe('COMPLETED');
+    expect(ended.mppsSopInstanceUid).not.toBe('');
+  });
+});
