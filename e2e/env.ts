@@ -26,6 +26,7 @@ export const E2E = {
     DATA_DIR: dir,
     DATABASE_URL: `file:${join(dir, 'pacslab.db')}`,
     ARCHIVE_DIR: join(dir, 'archive'),
+    MODALITY_DIR: join(dir, 'modality'),
     // the suite signs in and up more than five times a minute from one address
     AUTH_SIGNIN_PER_MINUTE: '50',
     // lets e2e/learning.spec.ts move the clock with an x-pacslab-now cookie (app/_lib/clock.ts); never set in production
