@@ -199,11 +199,14 @@ export async function nativeFrame(r: ReadInstance, n: number): Promise<NativeFra
   if (!decoded || decoded.length < frameLength(info)) {
     throw new DicomWebError(406, `The ${transferSyntaxName(r.transferSyntaxUid)} pixel data of frame ${n} decoded to ${decoded?.length ?? 0} bytes, not the ${frameLength(info)} expected.`);
   }
+  // JPEG 2000 / HTJ2K colour stored as YBR_RCT or YBR_ICT: the decoder applies the inverse component transform
+  // itself, so the samples it returns are RGB (PS3.5 8.2.4)
+  const photometric = out.getPhotometricInterpretation() ?? info.photometric;
   return {
     data: Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength),
     info: {
       ...info,
-      photometric: out.getPhotometricInterpretation() ?? info.photometric,
+      photometric: photometric === 'YBR_RCT' || photometric === 'YBR_ICT' ? 'RGB' : photometric,
       planarConfiguration: out.getPlanarConfiguration() ?? 0,
     },
   };
