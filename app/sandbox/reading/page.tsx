@@ -105,6 +105,7 @@ export default async function ReadingPage({ searchParams }: { searchParams: Prom
                 <td><ReadingBadge state={s.state} /></td>
                 <td className="whitespace-nowrap">
                   <span data-testid="report-state"><ReportBadge status={s.reportStatus} /></span>
+                  <Link href={`/sandbox/viewer?study=${s.studyInstanceUid}`} className="ml-2 text-xs font-medium text-brand-700 hover:underline" aria-label="Open in viewer">View</Link>
                   <Link href={`/sandbox/reading/${s.studyInstanceUid}`} className="ml-2 text-xs font-medium text-brand-700 hover:underline" aria-label={`${s.reportStatus === 'final' ? 'View report' : 'Report'} ${s.accessionNumber || s.studyInstanceUid}`}>{s.reportStatus === 'final' ? 'View report' : 'Report'}</Link>
                 </td>
                 <td><StudyStatusBadge status={s.status} /></td>

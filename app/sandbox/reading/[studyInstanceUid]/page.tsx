@@ -77,7 +77,7 @@ export default async function ReportPage({ params }: { params: Promise<{ studyIn
             <div key={k} className="flex gap-3"><dt className="w-40 shrink-0 text-slate-500">{k}</dt><dd className="min-w-0 break-words font-medium">{v}</dd></div>
           ))}
         </dl>
-        <p className="mt-3 text-xs text-slate-500"><Link href={`/sandbox/pacs/studies/${uid}`} className="text-brand-700 hover:underline">Open the study in the PACS console</Link> to verify it or check its images.</p>
+        <p className="mt-3 text-xs text-slate-500"><Link href={`/sandbox/viewer?study=${uid}`} className="font-medium text-brand-700 hover:underline">Open in viewer</Link> to read the images, or <Link href={`/sandbox/pacs/studies/${uid}`} className="text-brand-700 hover:underline">open the study in the PACS console</Link> to verify it or check its images.</p>
       </section>
 
       <section className="card p-5" aria-label="Report">

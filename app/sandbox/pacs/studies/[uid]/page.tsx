@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ChevronLeft } from 'lucide-react';
+import { ChevronLeft, Eye } from 'lucide-react';
 import { getDb } from '@/prisma/db';
 import { actionsFor } from '@/sim/archive/studyStatus';
 import { transferSyntaxName } from '@/sim/dicom/transferSyntaxes';
@@ -40,7 +40,10 @@ export default async function StudyPage({ params }: { params: Promise<{ uid: str
       <section className="card p-5">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 className="text-lg font-semibold">{study.studyDescription || 'Study'} <span className="font-normal text-slate-500">· {formatDicomDate(study.studyDate)}</span></h2>
-          <StudyStatusBadge status={study.status} />
+          <div className="flex items-center gap-3">
+            <Link href={`/sandbox/viewer?study=${uid}`} className="btn-secondary px-3 py-1.5"><Eye className="h-4 w-4" aria-hidden /> Open in viewer</Link>
+            <StudyStatusBadge status={study.status} />
+          </div>
         </div>
         <dl className="mt-4 grid gap-x-8 gap-y-2 text-sm sm:grid-cols-2">
           {fields.map(([k, v]) => (
