@@ -6,7 +6,7 @@ import { redirect } from 'next/navigation';
 import { getDb } from '@/prisma/db';
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { requireRole } from '@/app/_lib/session';
-import { createAssignment, createCohort, deleteAssignment, joinCohort, moveStudent, newAssignmentInput, newCohortInput, removeStudent } from './_lib/cohorts';
+import { createAssignment, createCohort, deleteAssignment, joinCohort, moveStudent, newAssignmentInput, newCohortInput, removeStudent, updateAssignment } from './_lib/cohorts';
 
 export type FormResult = { ok: true; message: string } | { ok: false; error: string; fields?: Record<string, string[]>; values?: Record<string, string> };
 
@@ -45,6 +45,18 @@ export async function createAssignmentAction(_prev: FormResult | null, form: For
     const a = await createAssignment(getDb(), viewer, values.cohortId ?? '', parsed.data, Number.isFinite(tz) && Math.abs(tz) <= 900 ? tz : 0);
     revalidatePath(`/teach/cohorts/${a.cohortId}`);
     return { ok: true, message: `Assigned “${a.title}”.` };
+  });
+}
+
+/** Edits an assignment (title, dates, target); the data module checks the form for the assignment's kind. */
+export async function updateAssignmentAction(_prev: FormResult | null, form: FormData): Promise<FormResult> {
+  return guard(form, async () => {
+    const viewer = await requireRole('instructor');
+    const values = submitted(form);
+    const tz = Number(values.tzOffset);
+    const a = await updateAssignment(getDb(), viewer, values.assignmentId ?? '', values, Number.isFinite(tz) && Math.abs(tz) <= 900 ? tz : 0);
+    revalidatePath(`/teach/cohorts/${a.cohortId}`);
+    return { ok: true, message: `Saved “${a.title}”.` };
   });
 }
 

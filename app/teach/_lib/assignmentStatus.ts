@@ -23,12 +23,15 @@ export interface StudentActivity {
   mocks: { submittedAt: Date; items: number }[];
 }
 
-export interface AssignmentStatus {
-  state: AssignmentState;
+export interface AssignmentProgress {
   completedAt: Date | null;
   /** how far along: items answered of the set size, 0/1 for a lesson or mock */
   done: number;
   of: number;
+}
+
+export interface AssignmentStatus extends AssignmentProgress {
+  state: AssignmentState;
 }
 
 /** The practice query an assignment stores (category, lesson, size, set), parsed; null if it is not one. */
@@ -47,7 +50,8 @@ export function assignmentHref(a: { kind: string; target: string }): string {
   return '/practice/mock';
 }
 
-export function assignmentStatus(a: AssignmentLike, s: StudentActivity, now: Date): AssignmentStatus {
+/** How far a student is with an assignment, from their activity (the state then follows from the dates). */
+export function assignmentProgress(a: AssignmentLike, s: StudentActivity): AssignmentProgress {
   let completedAt: Date | null = null;
   let done = 0;
   let of = 1;
@@ -75,10 +79,19 @@ export function assignmentStatus(a: AssignmentLike, s: StudentActivity, now: Dat
     completedAt = first?.submittedAt ?? null;
     done = completedAt ? 1 : 0;
   }
+  return { completedAt, done, of };
+}
+
+/** The state for a given progress: done or late once completed, else missing, open or upcoming by the dates. */
+export function statusOf(a: Pick<AssignmentLike, 'opensAt' | 'dueAt'>, { completedAt, done, of }: AssignmentProgress, now: Date): AssignmentStatus {
   let state: AssignmentState;
   if (completedAt) state = completedAt > a.dueAt ? 'late' : 'done';
   else if (now > a.dueAt) state = 'missing';
   else if (now < a.opensAt) state = 'upcoming';
   else state = 'open';
   return { state, completedAt, done, of };
+}
+
+export function assignmentStatus(a: AssignmentLike, s: StudentActivity, now: Date): AssignmentStatus {
+  return statusOf(a, assignmentProgress(a, s), now);
 }

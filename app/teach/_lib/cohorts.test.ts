@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from '@/prisma/testing';
 import { questionBank } from '@/app/_lib/content';
 import { submitAnswer } from '@/app/_lib/answers';
 import { HttpError } from '@/app/_lib/errors';
-import { cohortDashboard, cohortFor, cohortsFor, createAssignment, createCohort, joinCohort, moveStudent, myAssignments, removeStudent, studentResults } from './cohorts';
+import { cohortDashboard, cohortFor, cohortsFor, createAssignment, createCohort, deleteAssignment, joinCohort, moveStudent, myAssignments, removeStudent, studentResults, updateAssignment } from './cohorts';
 
 let t: TestDb;
 const t0 = new Date('2027-03-01T09:00:00Z');
@@ -92,5 +92,34 @@ describe('cohorts', () => {
     expect(await t.db.enrollment.findMany({ where: { userId: kim.id }, select: { cohortId: true } })).toEqual([{ cohortId: a2.id }]);
     await removeStudent(t.db, ann, a2.id, kim.id);
     expect(await t.db.enrollment.count({ where: { userId: kim.id } })).toBe(0);
+  });
+
+  it('edits and deletes an assignment: its instructor only, checked like a new one, audited', async () => {
+    const a = (await cohortsFor(t.db, ann))[0];
+    const made = await createAssignment(t.db, ann, a.id, { kind: 'practice', lesson: '', category: '', size: 10, mockSize: 20, title: '', opensAt: '2027-03-01T08:00', dueAt: '2027-03-08T23:59' }, 0, 'seed2');
+    const form = { title: 'Week 2 practice', category: 'safety', lesson: '', size: '20', mockSize: '20', opensAt: '2027-03-02T08:00', dueAt: '2027-03-09T23:59' };
+    expect(await status(updateAssignment(t.db, bob, made.id, form))).toBe(403);
+    expect(await status(updateAssignment(t.db, sam, made.id, form))).toBe(403);
+    expect(await status(updateAssignment(t.db, ann, 'nope', form))).toBe(404);
+    const bad = await updateAssignment(t.db, ann, made.id, { ...form, dueAt: '2027-03-01T08:00', size: '7' }).catch((e: HttpError) => e);
+    expect(bad).toMatchObject({ status: 422 });
+    expect(Object.keys((bad as HttpError).details ?? {}).sort()).toEqual(['dueAt', 'size']);
+    // a kind cannot be changed by the form, nor a practice set's seed (the answers so far still count)
+    const edited = await updateAssignment(t.db, ann, made.id, { ...form, kind: 'mock' }, 60);
+    expect(edited).toMatchObject({ kind: 'practice', title: 'Week 2 practice', target: 'category=safety&size=20&set=seed2' });
+    expect(edited.opensAt.toISOString()).toBe('2027-03-02T09:00:00.000Z');
+    expect(edited.dueAt.toISOString()).toBe('2027-03-10T00:59:00.000Z');
+    // an empty title is made from the target, as for a new assignment
+    expect((await updateAssignment(t.db, ann, made.id, { ...form, title: '' })).title).toBe('Practice: 20 items, Safety');
+    const audit = await t.db.auditEvent.findFirst({ where: { action: 'assignment.update' }, orderBy: { at: 'asc' } });
+    expect(audit).toMatchObject({ actorId: ann.id, target: `cohort:${a.id}` });
+    expect(audit!.detail).toMatchObject({ id: made.id, before: { target: 'size=10&set=seed2', title: 'Practice: 10 items, all categories' }, after: { target: 'category=safety&size=20&set=seed2', title: 'Week 2 practice' } });
+
+    expect(await status(deleteAssignment(t.db, bob, made.id))).toBe(403);
+    expect(await status(deleteAssignment(t.db, sam, made.id))).toBe(403);
+    await deleteAssignment(t.db, ann, made.id);
+    expect(await t.db.assignment.findUnique({ where: { id: made.id } })).toBeNull();
+    expect((await t.db.auditEvent.findFirst({ where: { action: 'assignment.delete' } }))?.detail).toMatchObject({ id: made.id, kind: 'practice' });
+    expect(await status(deleteAssignment(t.db, ann, made.id))).toBe(404);
   });
 });

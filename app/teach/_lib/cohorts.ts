@@ -3,12 +3,13 @@
 // instructor only the cohorts they own (403 otherwise), a student only their own results.
 import { z } from 'zod';
 import type { Db } from '@/prisma/db';
+import { Prisma } from '@/prisma/generated/sqlite/client';
 import { CATEGORIES, type CategoryId } from '@/content/schema';
 import { allLessons, questionBank } from '@/app/_lib/content';
-import { HttpError } from '@/app/_lib/errors';
+import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { hasRole } from '@/app/_lib/roles';
 import type { Viewer } from '@/app/_lib/session';
-import { assignmentHref, assignmentStatus, type AssignmentStatus, type StudentActivity } from './assignmentStatus';
+import { assignmentHref, assignmentProgress, assignmentStatus, practiceTarget, statusOf, type AssignmentProgress, type AssignmentStatus, type StudentActivity } from './assignmentStatus';
 import { newJoinCode, normalizeJoinCode } from './joinCode';
 
 type Who = Pick<Viewer, 'id' | 'role'>;
@@ -110,27 +111,48 @@ export function fromLocal(value: string, tzOffsetMin: number): Date {
   return new Date(new Date(`${value}:00Z`).getTime() + tzOffsetMin * 60_000);
 }
 
+/** What an assignment stores for the form's choice: the target and the title made from it. */
+function targetOf(input: z.infer<typeof newAssignmentInput>, seed: string): { target: string; title: string } {
+  if (input.kind === 'lesson') return { target: input.lesson, title: `Lesson: ${allLessons().find((l) => l.slug === input.lesson)!.frontmatter.title}` };
+  if (input.kind === 'practice') {
+    // the seed fixes the set, so every student gets the same items
+    const target = new URLSearchParams({ ...(input.category ? { category: input.category } : {}), ...(input.lesson ? { lesson: input.lesson } : {}), size: String(input.size), set: seed }).toString();
+    const scope = input.lesson ? allLessons().find((l) => l.slug === input.lesson)!.frontmatter.title : input.category ? CATEGORIES[input.category as CategoryId].label : 'all categories';
+    return { target, title: `Practice: ${input.size} items, ${scope}` };
+  }
+  return { target: String(input.mockSize), title: `Mock exam: ${input.mockSize} items` };
+}
+
 export async function createAssignment(db: Db, who: Who, cohortId: string, input: z.infer<typeof newAssignmentInput>, tzOffsetMin = 0, seed = Math.floor(Math.random() * 2 ** 31).toString(36)) {
   await cohortFor(db, who, cohortId);
-  let target: string;
-  let title: string;
-  if (input.kind === 'lesson') {
-    target = input.lesson;
-    title = `Lesson: ${allLessons().find((l) => l.slug === input.lesson)!.frontmatter.title}`;
-  } else if (input.kind === 'practice') {
-    // the seed fixes the set, so every student gets the same items
-    target = new URLSearchParams({ ...(input.category ? { category: input.category } : {}), ...(input.lesson ? { lesson: input.lesson } : {}), size: String(input.size), set: seed }).toString();
-    const scope = input.lesson ? allLessons().find((l) => l.slug === input.lesson)!.frontmatter.title : input.category ? CATEGORIES[input.category as CategoryId].label : 'all categories';
-    title = `Practice: ${input.size} items, ${scope}`;
-  } else {
-    target = String(input.mockSize);
-    title = `Mock exam: ${input.mockSize} items`;
-  }
+  const { target, title } = targetOf(input, seed);
   const assignment = await db.assignment.create({
     data: { cohortId, kind: input.kind, target, title: input.title || title, opensAt: fromLocal(input.opensAt, tzOffsetMin), dueAt: fromLocal(input.dueAt, tzOffsetMin), createdById: who.id },
   });
   await db.auditEvent.create({ data: { actorId: who.id, action: 'assignment.create', target: `cohort:${cohortId}`, detail: { id: assignment.id, kind: input.kind, target } } });
   return assignment;
+}
+
+/**
+ * Edits an assignment's title, dates and target (another lesson, practice scope or size, mock length); its kind
+ * stays. The form is checked with the same rules as a new one, for the assignment's kind (422 with field errors).
+ * A practice set keeps its seed, so the items answered so far still count. Audited with the values before and after.
+ */
+export async function updateAssignment(db: Db, who: Who, assignmentId: string, form: Record<string, unknown>, tzOffsetMin = 0) {
+  const a = await db.assignment.findUnique({ where: { id: assignmentId } });
+  if (!a) throw new HttpError(404, 'There is no such assignment.');
+  await cohortFor(db, who, a.cohortId);
+  const parsed = newAssignmentInput.safeParse({ ...form, kind: a.kind });
+  if (!parsed.success) throw new HttpError(422, 'Check the highlighted fields.', fieldErrors(parsed.error));
+  const input = parsed.data;
+  const seed = a.kind === 'practice' ? (practiceTarget(a.target)?.set ?? Math.floor(Math.random() * 2 ** 31).toString(36)) : '';
+  const { target, title } = targetOf(input, seed);
+  const data = { target, title: input.title || title, opensAt: fromLocal(input.opensAt, tzOffsetMin), dueAt: fromLocal(input.dueAt, tzOffsetMin) };
+  const updated = await db.assignment.update({ where: { id: a.id }, data });
+  const before = { target: a.target, title: a.title, opensAt: a.opensAt.toISOString(), dueAt: a.dueAt.toISOString() };
+  const after = { target, title: data.title, opensAt: data.opensAt.toISOString(), dueAt: data.dueAt.toISOString() };
+  await db.auditEvent.create({ data: { actorId: who.id, action: 'assignment.update', target: `cohort:${a.cohortId}`, detail: { id: a.id, kind: a.kind, before, after } } });
+  return updated;
 }
 
 export async function deleteAssignment(db: Db, who: Who, assignmentId: string) {
@@ -201,72 +223,177 @@ function parseAnswer(answer: string | null): string[] {
   }
 }
 
+// The dashboard counts in the database: a term of a 300-student cohort is ~165,000 answers, and reading them
+// into JS (as activityOf does for one student) took most of a second; Prisma's per-row cost is the bulk of it,
+// so each query below returns at most a few thousand rows. The SQL is portable between SQLite and PostgreSQL:
+// quoted Prisma table/column names, CASE for booleans, window functions (SQLite ≥ 3.25), string_agg. Values come back
+// differently (SQLite: counts as BigInt, computed times as ISO text; PostgreSQL: BigInt and Date), so they pass
+// through num() and time().
+
+const num = (v: unknown) => Number(v ?? 0);
+const time = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(typeof v === 'bigint' ? Number(v) : (v as string | number)));
+
+const FIELD = '\u001f';
+const ENTRY = '\u001e';
+
+/** The answers of one set of rows (`uid`, `qid`, `ok`, `t`, `at`) grouped per student and item: the packed figures. */
+function perItem(answers: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT uid, qid, COUNT(*) AS n, SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS c, SUM(t) AS nt, SUM(CASE WHEN ok THEN t ELSE 0 END) AS ct,
+      CASE WHEN MAX(CASE WHEN ok THEN at END) = MAX(at) THEN 1 ELSE 0 END AS m, MAX(at) AS last
+    FROM (${answers}) a GROUP BY uid, qid`;
+}
+const packed = Prisma.sql`string_agg(qid || ${FIELD} || n || ${FIELD} || c || ${FIELD} || nt || ${FIELD} || ct || ${FIELD} || m, ${ENTRY})`;
+
+/** Answers as rows: practice, review and lesson-check responses, and the items of submitted mock exams (timed at the submission; `t` 0 when left unanswered). */
+function answersOf(students: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT q."userId" AS uid, r."questionId" AS qid, r."correct" AS ok, 1 AS t, r."answeredAt" AS at
+    FROM "Response" r JOIN "QuizAttempt" q ON q."id" = r."attemptId"
+    WHERE ${students}
+    UNION ALL
+    SELECT q."userId", i."questionId", i."correct", CASE WHEN i."answer" IS NOT NULL AND i."answer" <> '' THEN 1 ELSE 0 END, q."submittedAt"
+    FROM "AttemptItem" i JOIN "QuizAttempt" q ON q."id" = i."attemptId"
+    WHERE ${students} AND q."mode" = 'mock' AND q."submittedAt" IS NOT NULL`;
+}
+
+function providerOf(db: Db): 'sqlite' | 'postgresql' | 'unknown' {
+  const p = (db as unknown as { _activeProvider?: string })._activeProvider;
+  return p === 'sqlite' || p === 'postgresql' ? p : 'unknown';
+}
+
+/**
+ * Per student of the cohort who has answered anything, one row: their answers grouped per item in the database,
+ * packed into one string with string_agg (SQLite ≥ 3.44 and PostgreSQL): item, answers, right answers, answers and
+ * right answers counted for the item's own figures (a mock item left unanswered is a wrong answer for the student
+ * but not for the item), and whether the latest answer is right (its last right answer is as late as its last
+ * answer: one item is not answered twice at one instant, as a mock exam holds an item once); and the time of the
+ * student's last answer.
+ * SQLite (no hash aggregation) groups each student's ~550 rows in a correlated subquery, about half the work of
+ * sorting the whole cohort's; PostgreSQL hashes the whole cohort in one pass, whose plan does not depend on table
+ * statistics (the correlated form fell to a sequential scan per student on a server without ANALYZE: 18 s).
+ */
+async function studentItems(db: Db, cohortId: string) {
+  const rows =
+    providerOf(db) === 'sqlite'
+      ? await db.$queryRaw<{ uid: string; items: string | null; last: unknown }[]>`
+          SELECT e."userId" AS uid,
+            (SELECT ${packed} FROM (${perItem(answersOf(Prisma.sql`q."userId" = e."userId"`))}) b) AS items,
+            (SELECT MAX(x.at) FROM (${answersOf(Prisma.sql`q."userId" = e."userId"`)}) x) AS last
+          FROM "Enrollment" e WHERE e."cohortId" = ${cohortId}`
+      : await db.$queryRaw<{ uid: string; items: string | null; last: unknown }[]>`
+          SELECT uid, ${packed} AS items, MAX(last) AS last
+          FROM (${perItem(answersOf(Prisma.sql`q."userId" IN (SELECT "userId" FROM "Enrollment" WHERE "cohortId" = ${cohortId})`))}) b
+          GROUP BY uid`;
+  return rows.map((r) => ({
+    uid: r.uid,
+    last: time(r.last),
+    items: (r.items ? r.items.split(ENTRY) : []).map((entry) => {
+      const [qid, n, c, nt, ct, m] = entry.split(FIELD);
+      return { qid, answered: Number(n), correct: Number(c), itemAnswered: Number(nt), itemCorrect: Number(ct), latestRight: m === '1' };
+    }),
+  }));
+}
+
+/** The wrong answers chosen for some items, counted per item and answer (as stored: a JSON array of option ids). */
+async function wrongChoices(db: Db, cohortId: string, questionIds: string[]) {
+  if (!questionIds.length) return [];
+  const ids = Prisma.join(questionIds);
+  const rows = await db.$queryRaw<{ qid: string; answer: string; n: unknown }[]>`
+    SELECT qid, answer, COUNT(*) AS n FROM (
+      SELECT r."questionId" AS qid, r."answer" AS answer
+      FROM "Response" r
+      JOIN "QuizAttempt" q ON q."id" = r."attemptId"
+      JOIN "Enrollment" e ON e."userId" = q."userId" AND e."cohortId" = ${cohortId}
+      WHERE r."questionId" IN (${ids}) AND NOT r."correct"
+      UNION ALL
+      SELECT i."questionId", i."answer"
+      FROM "AttemptItem" i
+      JOIN "QuizAttempt" q ON q."id" = i."attemptId"
+      JOIN "Enrollment" e ON e."userId" = q."userId" AND e."cohortId" = ${cohortId}
+      WHERE q."mode" = 'mock' AND q."submittedAt" IS NOT NULL AND i."questionId" IN (${ids})
+        AND (i."correct" IS NULL OR NOT i."correct") AND i."answer" IS NOT NULL AND i."answer" <> '') x
+    GROUP BY qid, answer`;
+  return rows.map((r) => ({ qid: r.qid, answer: r.answer, n: num(r.n) }));
+}
+
+/**
+ * A practice assignment per student: how many distinct items of its set were answered after it opened, and when
+ * the size-th of them was first answered (what assignmentProgress works out from every answer).
+ */
+async function practiceProgress(db: Db, cohortId: string, a: { target: string; opensAt: Date }): Promise<Map<string, AssignmentProgress>> {
+  const t = practiceTarget(a.target);
+  if (!t) return new Map();
+  const rows = await db.$queryRaw<{ uid: string; n: unknown; done: unknown }[]>`
+    WITH firsts AS (
+      SELECT q."userId" AS uid, r."questionId" AS qid, MIN(r."answeredAt") AS at
+      FROM "Response" r
+      JOIN "QuizAttempt" q ON q."id" = r."attemptId"
+      JOIN "Enrollment" e ON e."userId" = q."userId" AND e."cohortId" = ${cohortId}
+      WHERE q."mode" = 'practice' AND q."setKey" = ${`set:${t.set}`} AND r."answeredAt" >= ${a.opensAt}
+      GROUP BY q."userId", r."questionId"),
+    ranked AS (SELECT uid, at, ROW_NUMBER() OVER (PARTITION BY uid ORDER BY at) AS rn FROM firsts)
+    SELECT uid, COUNT(*) AS n, MAX(CASE WHEN rn = ${t.size} THEN at END) AS done FROM ranked GROUP BY uid`;
+  return new Map(rows.map((r) => [r.uid, { completedAt: time(r.done), done: Math.min(num(r.n), t.size), of: t.size }]));
+}
+
 export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: Date): Promise<CohortDashboard> {
   await cohortFor(db, who, cohortId);
-  const [enrollments, assignments] = await Promise.all([
-    db.enrollment.findMany({ where: { cohortId }, select: { joinedAt: true, user: { select: { id: true, name: true, email: true } } } }),
-    db.assignment.findMany({ where: { cohortId }, orderBy: { dueAt: 'asc' } }),
-  ]);
-  const ids = enrollments.map((e) => e.user.id);
-  const { lessons, responses, mocks } = await activityOf(db, ids);
   const bank = questionBank();
   const bankCount = new Map<CategoryId, number>();
   for (const [id, q] of bank) if (!id.startsWith('check-')) bankCount.set(q.category, (bankCount.get(q.category) ?? 0) + 1);
   // only the categories the bank has items in (a category with none would read as 0% mastered)
   const cats = (Object.keys(CATEGORIES) as CategoryId[]).filter((c) => bankCount.get(c));
 
-  interface Acc { activity: StudentActivity; answered: number; correct: number; latest: Map<string, { ok: boolean; at: number }>; last: number; mockBest: number | null }
-  const acc = new Map<string, Acc>(ids.map((id) => [id, { activity: { lessons: new Map(), practice: [], mocks: [] }, answered: 0, correct: 0, latest: new Map(), last: 0, mockBest: null }]));
-  const missed = new Map<string, { answered: number; wrong: number; choices: Map<string, number> }>();
-  const tally = (questionId: string, ok: boolean, answer: string | null) => {
-    const m = missed.get(questionId) ?? { answered: 0, wrong: 0, choices: new Map() };
-    m.answered += 1;
-    if (!ok) {
-      m.wrong += 1;
-      const key = parseAnswer(answer).join(',');
-      if (key) m.choices.set(key, (m.choices.get(key) ?? 0) + 1);
-    }
-    missed.set(questionId, m);
-  };
+  const [enrollments, assignments] = await Promise.all([
+    db.enrollment.findMany({ where: { cohortId }, select: { joinedAt: true, user: { select: { id: true, name: true, email: true } } } }),
+    db.assignment.findMany({ where: { cohortId }, orderBy: { dueAt: 'asc' } }),
+  ]);
+  const ids = enrollments.map((e) => e.user.id);
+  const [lessons, mocks, figures, practice] = await Promise.all([
+    db.lessonProgress.findMany({ where: { userId: { in: ids } }, select: { userId: true, lessonSlug: true, completedAt: true } }),
+    db.quizAttempt.findMany({ where: { userId: { in: ids }, mode: 'mock', submittedAt: { not: null } }, select: { userId: true, submittedAt: true, result: true, _count: { select: { items: true } } } }),
+    studentItems(db, cohortId),
+    Promise.all(assignments.map((x) => (x.kind === 'practice' ? practiceProgress(db, cohortId, x) : null))),
+  ]);
+
+  interface Acc { activity: StudentActivity; answered: number; correct: number; masteredIn: Map<CategoryId, number>; last: number; mockBest: number | null }
+  const acc = new Map<string, Acc>(ids.map((id) => [id, { activity: { lessons: new Map(), practice: [], mocks: [] }, answered: 0, correct: 0, masteredIn: new Map(), last: 0, mockBest: null }]));
   for (const l of lessons) {
     const a = acc.get(l.userId)!;
     a.activity.lessons.set(l.lessonSlug, l.completedAt);
     a.last = Math.max(a.last, l.completedAt.getTime());
   }
-  for (const r of responses) {
-    const a = acc.get(r.attempt.userId)!;
-    const t = r.answeredAt.getTime();
-    a.last = Math.max(a.last, t);
-    if (!bank.has(r.questionId) || r.questionId.startsWith('check-')) continue;
-    a.answered += 1;
-    if (r.correct) a.correct += 1;
-    const prev = a.latest.get(r.questionId);
-    if (!prev || prev.at <= t) a.latest.set(r.questionId, { ok: r.correct, at: t });
-    if (r.attempt.mode === 'practice') a.activity.practice.push({ setKey: r.attempt.setKey, questionId: r.questionId, answeredAt: r.answeredAt });
-    tally(r.questionId, r.correct, r.answer);
+  const missed = new Map<string, { answered: number; wrong: number; choices: Map<string, number> }>();
+  for (const f of figures) {
+    const a = acc.get(f.uid);
+    if (!a) continue;
+    if (f.last) a.last = Math.max(a.last, f.last.getTime());
+    for (const x of f.items) {
+      const q = bank.get(x.qid);
+      if (!q || x.qid.startsWith('check-')) continue;
+      a.answered += x.answered;
+      a.correct += x.correct;
+      if (x.latestRight) a.masteredIn.set(q.category, (a.masteredIn.get(q.category) ?? 0) + 1);
+      if (!x.itemAnswered) continue;
+      const m = missed.get(x.qid) ?? { answered: 0, wrong: 0, choices: new Map() };
+      m.answered += x.itemAnswered;
+      m.wrong += x.itemAnswered - x.itemCorrect;
+      missed.set(x.qid, m);
+    }
   }
   for (const m of mocks) {
     const a = acc.get(m.userId)!;
     const at = m.submittedAt!;
     a.last = Math.max(a.last, at.getTime());
-    a.activity.mocks.push({ submittedAt: at, items: m.items.length });
+    a.activity.mocks.push({ submittedAt: at, items: m._count.items });
     const percent = (m.result as { percent?: number } | null)?.percent;
     if (typeof percent === 'number') a.mockBest = Math.max(a.mockBest ?? 0, percent);
-    for (const item of m.items) {
-      if (!bank.has(item.questionId)) continue;
-      a.answered += 1;
-      if (item.correct) a.correct += 1;
-      const prev = a.latest.get(item.questionId);
-      if (!prev || prev.at <= at.getTime()) a.latest.set(item.questionId, { ok: Boolean(item.correct), at: at.getTime() });
-      if (item.answer) tally(item.questionId, Boolean(item.correct), item.answer);
-    }
   }
 
   const students: StudentRow[] = enrollments.map((e) => {
     const a = acc.get(e.user.id)!;
-    const masteredIn = new Map<CategoryId, number>();
-    for (const [qid, v] of a.latest) if (v.ok) masteredIn.set(bank.get(qid)!.category, (masteredIn.get(bank.get(qid)!.category) ?? 0) + 1);
-    const mastery = Object.fromEntries(cats.map((c) => [c, Math.round((1000 * (masteredIn.get(c) ?? 0)) / bankCount.get(c)!) / 10])) as Partial<Record<CategoryId, number>>;
+    const mastery = Object.fromEntries(cats.map((c) => [c, Math.round((1000 * (a.masteredIn.get(c) ?? 0)) / bankCount.get(c)!) / 10])) as Partial<Record<CategoryId, number>>;
     return {
       userId: e.user.id,
       name: e.user.name,
@@ -277,7 +404,7 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
       accuracy: a.answered ? Math.round((100 * a.correct) / a.answered) : null,
       mastery,
       lastActive: a.last ? new Date(a.last) : null,
-      statuses: assignments.map((x) => assignmentStatus(x, a.activity, now)),
+      statuses: assignments.map((x, i) => statusOf(x, practice[i]?.get(e.user.id) ?? assignmentProgress(x, a.activity), now)),
       mockBest: a.mockBest,
     };
   });
@@ -288,20 +415,27 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     if (typeof percent === 'number') bands[Math.min(9, Math.floor(percent / 10))].count += 1;
   }
 
-  const missedRows = [...missed]
+  // the 20 items missed most, then the wrong answers chosen for them
+  const worst = [...missed]
     .filter(([, m]) => m.wrong > 0)
-    .map(([questionId, m]) => {
-      const q = bank.get(questionId)!;
-      const [choice, count] = [...m.choices].sort((x, y) => y[1] - x[1])[0] ?? ['', 0];
-      const text = choice
-        .split(',')
-        .map((id) => q.options.find((o) => o.id === id)?.text)
-        .filter(Boolean)
-        .join(' / ');
-      return { questionId, stem: q.stem, category: CATEGORIES[q.category].label, answered: m.answered, wrong: m.wrong, wrongShare: Math.round((100 * m.wrong) / m.answered), distractor: text ? `${choice.toUpperCase()}: ${text}` : '', distractorCount: count };
-    })
-    .sort((x, y) => y.wrong - x.wrong || y.wrongShare - x.wrongShare)
+    .sort(([xq, x], [yq, y]) => y.wrong - x.wrong || Math.round((100 * y.wrong) / y.answered) - Math.round((100 * x.wrong) / x.answered) || (xq < yq ? -1 : 1))
     .slice(0, 20);
+  for (const c of await wrongChoices(db, cohortId, worst.map(([qid]) => qid))) {
+    const key = parseAnswer(c.answer).join(',');
+    const m = missed.get(c.qid)!;
+    if (key) m.choices.set(key, (m.choices.get(key) ?? 0) + c.n);
+  }
+  const missedRows = worst.map(([questionId, m]) => {
+    const q = bank.get(questionId)!;
+    // the distractor chosen most (equal counts: the first by option ids, so the figure is stable)
+    const [choice, count] = [...m.choices].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0] ?? ['', 0];
+    const text = choice
+      .split(',')
+      .map((id) => q.options.find((o) => o.id === id)?.text)
+      .filter(Boolean)
+      .join(' / ');
+    return { questionId, stem: q.stem, category: CATEGORIES[q.category].label, answered: m.answered, wrong: m.wrong, wrongShare: Math.round((100 * m.wrong) / m.answered), distractor: text ? `${choice.toUpperCase()}: ${text}` : '', distractorCount: count };
+  });
 
   return {
     students,
