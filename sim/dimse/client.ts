@@ -3,20 +3,19 @@
 // with its reason, timeout, the DIMSE status and its meaning). Used by `pacslab echo|store|find` and by the
 // simulated modalities (sim/modality/): N-CREATE/N-SET for MPPS, N-ACTION + N-EVENT-REPORT for storage commitment.
 import net from 'node:net';
-import { readFile } from 'node:fs/promises';
 import dimse from 'dcmjs-dimse';
 import { describeStatus, statusCategory } from '../dicom/status';
-import { splitPart10 } from '../dicom/part10';
 import { STORAGE_COMMITMENT_PUSH_MODEL_SOP_CLASS, STORAGE_COMMITMENT_PUSH_MODEL_SOP_INSTANCE } from '../dicom/sopClasses';
 import { IMPLICIT_VR_LITTLE_ENDIAN, UNCOMPRESSED_TRANSFER_SYNTAXES } from '../dicom/transferSyntaxes';
 import { parseUid } from '../dicom/uid';
 import { newUid } from '../ris/risUid';
+import { storeScu } from './storeScu';
 
 const { Client, Dataset } = dimse;
 // dcmjs-dimse logs every PDU to the console by default; what matters is returned to the caller instead
 dimse.log.setLevel(process.env.PACSLAB_DIMSE_LOG === '1' ? 'info' : 'silent');
-const { Association, PresentationContext } = dimse.association;
-const { CEchoRequest, CFindRequest, CStoreRequest, NActionRequest, NCreateRequest, NSetRequest } = dimse.requests;
+const { Association } = dimse.association;
+const { CEchoRequest, CFindRequest, NActionRequest, NCreateRequest, NSetRequest } = dimse.requests;
 const { NEventReportResponse } = dimse.responses;
 
 // dcmjs-dimse opens client sockets with net.connect and never disables Nagle's algorithm, so every PDU after
@@ -56,7 +55,7 @@ export class ScuError extends Error {
 }
 
 /** PS3.8 Table 9-21: A-ASSOCIATE-RJ reasons by source. */
-function rejectText(result: number, source: number, reason: number): string {
+export function rejectText(result: number, source: number, reason: number): string {
   const permanence = result === 1 ? 'permanent' : 'transient';
   const user: Record<number, string> = { 1: 'no reason given', 2: 'application context name not supported', 3: 'calling AE title not recognized', 7: 'called AE title not recognized' };
   const acse: Record<number, string> = { 1: 'no reason given', 2: 'protocol version not supported' };
@@ -67,7 +66,7 @@ function rejectText(result: number, source: number, reason: number): string {
 }
 
 /** A socket or timer error from dcmjs-dimse, named the way a console names it. */
-function networkFailure(peer: Peer, e: NodeJS.ErrnoException): ScuFailure {
+export function networkFailure(peer: Peer, e: NodeJS.ErrnoException): ScuFailure {
   if (e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message)) return { kind: 'connection-refused', message: `connection refused by ${peer.host}:${peer.port}: nothing listens on that port (check the port and that the PACS is running)` };
   if (e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(e.message)) return { kind: 'timeout', message: `no answer from ${peer.host}:${peer.port} in time (check the host, and any firewall)` };
   return { kind: 'network-error', message: `network error talking to ${peer.host}:${peer.port}: ${e.message}` };
@@ -143,55 +142,19 @@ export async function echo(peer: Peer): Promise<DimseOutcome & { ms: number }> {
   return { ...outcome(status), ms: Math.round(performance.now() - t0) };
 }
 
-/** A data set whose bytes are sent exactly as read from the file when the peer accepts the file's own syntax. */
-class RawDataset extends Dataset {
-  constructor(private readonly raw: Buffer, private readonly rawSyntax: string) {
-    super(raw, rawSyntax);
-  }
-  override getDenaturalizedDataset(writeOptions?: Record<string, unknown>, nameMap?: Record<string, unknown>): Buffer {
-    return this.getTransferSyntaxUid() === this.rawSyntax ? this.raw : super.getDenaturalizedDataset(writeOptions, nameMap);
-  }
-}
-
 export interface StoreResult extends DimseOutcome {
   file: string;
   sopInstanceUid: string;
 }
 
-/** Sends Part 10 files over one association, byte for byte in their own transfer syntax. */
+/**
+ * Sends Part 10 files over one association, byte for byte in their own transfer syntax (storeScu.ts: no data
+ * set is parsed, never transcoded; a file whose syntax the peer does not accept gets a "no presentation
+ * context" result). A failed association rejects with a StoreError (a ScuError) that carries the results
+ * received so far; each result also reaches onProgress as it arrives.
+ */
 export async function store(peer: Peer, files: string[], onProgress?: (done: number, total: number, last: StoreResult) => void): Promise<StoreResult[]> {
-  const results: StoreResult[] = [];
-  const requests: InstanceType<typeof CStoreRequest>[] = [];
-  for (const file of files) {
-    const bytes = await readFile(file);
-    const parts = splitPart10(bytes);
-    if (!parts.transferSyntaxUid) throw new Error(`${file} is not a DICOM Part 10 file (no DICM prefix or no transfer syntax)`);
-    const ds = new RawDataset(bytes.subarray(parts.datasetOffset), parts.transferSyntaxUid);
-    const request = new CStoreRequest(ds);
-    const sop = String(ds.getElement('SOPInstanceUID') ?? '');
-    request.on('response', (r: { getStatus(): number }) => {
-      const res = { ...outcome(r.getStatus()), file, sopInstanceUid: sop };
-      results.push(res);
-      onProgress?.(results.length, files.length, res);
-    });
-    requests.push(request);
-  }
-  // dcmjs-dimse proposes [Implicit, Explicit] for every uncompressed store context, and an SCP may accept the
-  // first; then the data set would be re-encoded (private tags and character set lost). A second context with
-  // the file's own syntax alone lets the peer accept that too, and dcmjs-dimse prefers the context whose
-  // accepted syntax equals the data set's (PS3.7 D.3.3.2 allows several contexts per abstract syntax).
-  const own = new Map<string, [string, string]>();
-  for (const r of requests) {
-    const ds = r.getDataset()!;
-    const key = `${ds.getElement('SOPClassUID')}|${ds.getTransferSyntaxUid()}`;
-    own.set(key, [String(ds.getElement('SOPClassUID')), ds.getTransferSyntaxUid()]);
-  }
-  await run(peer, requests, {
-    onContexts: (client) => {
-      for (const [sopClass, syntax] of own.values()) client.addAdditionalPresentationContext(new PresentationContext(0, sopClass, syntax), true);
-    },
-  });
-  return results;
+  return storeScu(peer, files, onProgress);
 }
 
 export type QueryModel = 'study' | 'patient' | 'worklist';
