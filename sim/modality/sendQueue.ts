@@ -150,12 +150,13 @@ class ProgressWriter {
 
   private async write(batch: { itemId: string; result: StoreResult }[]) {
     const now = new Date();
-    const groups = new Map<string, { ok: boolean; status: number; ids: string[] }>();
+    const groups = new Map<string, { ok: boolean; status: number; meaning: string; ids: string[] }>();
     for (const { itemId, result } of batch) {
       // success and warning both mean the archive has the image (PS3.4 B.2.3)
       const ok = result.category === 'success' || result.category === 'warning';
-      const key = `${ok}|${result.status}`;
-      const g = groups.get(key) ?? { ok, status: result.status, ids: [] };
+      // a negative status: never sent (no presentation context for its syntax); the reason is in `meaning`
+      const key = `${ok}|${result.status}|${result.status < 0 ? result.meaning : ''}`;
+      const g = groups.get(key) ?? { ok, status: result.status, meaning: result.meaning, ids: [] };
       g.ids.push(itemId);
       groups.set(key, g);
     }
@@ -164,7 +165,9 @@ class ProgressWriter {
         where: { id: { in: g.ids } },
         data: g.ok
           ? { status: 'sent', dimseStatus: g.status, message: g.status ? describeFailure(dimseFailure('C-STORE', g.status)).replace(' failed:', ' warning:') : '', sentAt: now }
-          : { status: 'failed', dimseStatus: g.status, message: describeFailure(dimseFailure('C-STORE', g.status)) },
+          : g.status < 0
+            ? { status: 'failed', dimseStatus: null, message: `Not sent: ${g.meaning}` }
+            : { status: 'failed', dimseStatus: g.status, message: describeFailure(dimseFailure('C-STORE', g.status)) },
       });
     }
     await this.counts();
