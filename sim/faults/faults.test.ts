@@ -2,11 +2,9 @@
 // see the symptom over real DICOM (the scanner's send fails with the expected error, the worklist query lacks
 // the order), apply the intended fix with the functions the consoles use and see every check pass; and a wrong
 // "fix" (sending everything again, re-scanning, registering by hand, discontinuing) that does not pass.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../prisma/testing';
+import type { TestDb } from '../../prisma/testing';
+import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
 import { acquire, endExam } from '../modality/acquire';
 import { getModalityConsole, peerFor, saveDestination } from '../modality/config';
 import { createSendJobs, retrySendJob, runSendJob } from '../modality/sendQueue';
@@ -15,32 +13,23 @@ import { store } from '../dimse/client';
 import { eventually } from '../testing/eventually';
 import { localDicomDate, queryWorklist } from '../modality/worklist';
 import { rescheduleOrder } from '../ris/orders';
-import { seedDemo } from '../seed';
-import { startDicomServices, type DicomServices } from '../startDicomServices';
+import type { DicomServices } from '../startDicomServices';
 import { activeFaults, checkFault, clearFault, injectFault, listFaults } from './engine';
 import { saveRemoteNode, setStorageQuota } from './fixTools';
 
+let harness: SandboxHarness;
 let t: TestDb;
 let services: DicomServices;
-let archiveDir: string;
-let storeDir: string;
 let sandboxId: string;
 const today = localDicomDate(new Date());
 
 beforeAll(async () => {
-  t = await createTestDb();
-  archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-archive-'));
-  storeDir = mkdtempSync(join(tmpdir(), 'pacslab-modality-'));
-  process.env.MODALITY_DIR = storeDir;
-  services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
-  sandboxId = (await seedDemo(t.db, { listener: { host: '127.0.0.1', port: services.port } })).sandboxId;
+  harness = await startSandboxHarness();
+  ({ t, services, sandboxId } = harness);
 }, 60_000);
 
 afterAll(async () => {
-  await services?.close();
-  await t?.drop();
-  rmSync(archiveDir, { recursive: true, force: true });
-  rmSync(storeDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 type Undo = { acquisitionId: string; orderId: string | null; accessionNumber: string; destinationId?: string };

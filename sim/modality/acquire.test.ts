@@ -1,39 +1,29 @@
 // Scheduled Workflow end to end at the CT console, over real DICOM on our listener: worklist → acquire (MPPS IN
 // PROGRESS) → send → storage commitment → MPPS COMPLETED; the order follows. Also the manual path and MPPS failures.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../prisma/testing';
-import { seedDemo } from '../seed';
-import { startDicomServices, type DicomServices } from '../startDicomServices';
+import type { TestDb } from '../../prisma/testing';
+import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
+import type { DicomServices } from '../startDicomServices';
 import { acquire, endExam } from './acquire';
 import { getModalityConsole, peerFor, saveDestination } from './config';
 import { createSendJobs, runSendJob } from './sendQueue';
 import { imagePath } from './store';
 import { queryWorklist } from './worklist';
 
+let harness: SandboxHarness;
 let t: TestDb;
 let services: DicomServices;
-let archiveDir: string;
-let storeDir: string;
 let sandboxId: string;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-archive-'));
-  storeDir = mkdtempSync(join(tmpdir(), 'pacslab-modality-'));
-  process.env.MODALITY_DIR = storeDir;
-  services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
-  sandboxId = (await seedDemo(t.db, { listener: { host: '127.0.0.1', port: services.port } })).sandboxId;
+  harness = await startSandboxHarness();
+  ({ t, services, sandboxId } = harness);
 }, 60_000);
 
 afterAll(async () => {
-  await services?.close();
-  await t?.drop();
-  rmSync(archiveDir, { recursive: true, force: true });
-  rmSync(storeDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 async function consoleOf(ae: string) {

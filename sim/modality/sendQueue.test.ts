@@ -6,9 +6,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../prisma/testing';
-import { seedDemo } from '../seed';
-import { startDicomServices, type DicomServices } from '../startDicomServices';
+import type { TestDb } from '../../prisma/testing';
+import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
+import type { DicomServices } from '../startDicomServices';
 import { PYDICOM_TEST_FILES, startReferenceStorescp } from '../testing/dcmtk';
 import { eventually } from '../testing/eventually';
 import { getModalityConsole, saveDestination, updateModalityConfig } from './config';
@@ -17,6 +17,7 @@ import { purgeAcquisition } from './purge';
 import { createSendJobs, deleteSendJob, listSendQueue, retryAllFailed, retrySendJob, runSendJob, startSendJob } from './sendQueue';
 import { imagePath, newAcquisitionFolder, relativeFile } from './store';
 
+let harness: SandboxHarness;
 let t: TestDb;
 let services: DicomServices;
 let archiveDir: string;
@@ -38,12 +39,8 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  t = await createTestDb();
-  archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-archive-'));
-  storeDir = mkdtempSync(join(tmpdir(), 'pacslab-modality-'));
-  process.env.MODALITY_DIR = storeDir;
-  services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
-  sandboxId = (await seedDemo(t.db, { listener: { host: '127.0.0.1', port: services.port } })).sandboxId;
+  harness = await startSandboxHarness();
+  ({ t, services, archiveDir, storeDir, sandboxId } = harness);
   // accepts TCP connections and never says a word: what a firewall-less wrong host:port looks like
   silent = net.createServer((s) => {
     silentSockets.add(s);
@@ -57,10 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of silentSockets) s.destroy();
   await new Promise((r) => silent?.close(r));
-  await services?.close();
-  await t?.drop();
-  rmSync(archiveDir, { recursive: true, force: true });
-  rmSync(storeDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 /** CT1's settings and archive destination back to the working ones before each test. */
