@@ -20,6 +20,7 @@ import { handleCMove } from './moveScp';
 import { QR_SOP_CLASSES } from './query';
 import { planSendSyntax } from './retrieveSubOperations';
 import { eventually } from '../testing/eventually';
+import { freePort } from '../testing/ports';
 
 let t: TestDb;
 let services: DicomServices;
@@ -45,16 +46,6 @@ const F = {
   jls: '', // set in beforeAll
 };
 const JLS_UID = '1.2.826.0.1.3680043.8.498.777001';
-
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** A DCMTK storescp accepting only the uncompressed syntaxes (its default), bit-preserving. */
 async function startPlainStorescp(dir: string, aeTitle: string) {

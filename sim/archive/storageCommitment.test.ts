@@ -1,7 +1,6 @@
 // Storage Commitment Push Model SCP, driven by an independent peer written with dcmjs-dimse's own Client and
 // Server (Debian 12's DCMTK has no storage commitment SCU), so the wrapper under test is not its own judge.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dimse from 'dcmjs-dimse';
@@ -13,6 +12,7 @@ import { startDicomServices, type DicomServices } from '../startDicomServices';
 import { PYDICOM_TEST_FILES } from '../testing/dcmtk';
 import { rawStore } from '../testing/rawPeer';
 import { eventually } from '../testing/eventually';
+import { freePort } from '../testing/ports';
 
 const { Client, Server, Scp, Dataset, requests, responses, constants } = dimse;
 const SC_CLASS = '1.2.840.10008.1.20.1';
@@ -55,15 +55,6 @@ class ModalityScp extends Scp {
     r.setStatus(constants.Status.Success);
     callback(r);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => res(port));
-    });
-  });
 }
 
 beforeAll(async () => {

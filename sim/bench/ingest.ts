@@ -14,11 +14,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs from 'dcmjs';
+import { freePort, waitForPort } from '../testing/ports';
 
 export const CT_SOURCE = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
@@ -129,34 +129,6 @@ function indexesOf(haystack: Buffer, needle: Buffer): number[] {
 // ---------------------------------------------------------------------------------------------- processes
 
 const NODELAY_ENV = { ...process.env, TCP_NODELAY: '1' };
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} before listening: ${output().slice(-2000)}`);
-    const up = await new Promise<boolean>((res) => {
-      const c = net.connect(port, '127.0.0.1', () => {
-        c.destroy();
-        res(true);
-      });
-      c.on('error', () => res(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not listening on ${port} after ${timeoutMs} ms: ${output().slice(-2000)}`);
-}
 
 function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {

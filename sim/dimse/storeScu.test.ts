@@ -16,6 +16,7 @@ import { ScuError, store, type Peer, type StoreResult } from './client';
 import { decodeCommandSet, encodeCommandSet } from './commandSet';
 import { PduReader, PduType, readPdvs } from './pduReader';
 import { NOT_SENT_STATUS, partialResults, proposeContexts, storeScu } from './storeScu';
+import { freePort } from '../testing/ports';
 
 const src = (name: string) => join(PYDICOM_TEST_FILES, name);
 const dataset = (file: Buffer) => file.subarray(splitPart10(file).datasetOffset);
@@ -25,15 +26,6 @@ const sent = (file: Buffer) => {
   return d.length % 2 && splitPart10(file).transferSyntaxUid === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN ? Buffer.concat([d, Buffer.alloc(1)]) : d;
 };
 const sopUidOf = (file: string) => splitPart10(readFileSync(file)).meta.get(0x0003)!;
-
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function failure(p: Promise<unknown>) {
   const e = await p.then(() => null, (x: unknown) => x);

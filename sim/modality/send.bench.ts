@@ -5,9 +5,8 @@
 // generation itself. The send queue shares the daemon's SQLite file, as the web server does.
 //
 // Run: npx tsx sim/modality/send.bench.ts [--slices 300] [--rounds 2] [--keep]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { generateStudy, writeStudy } from './generate';
 import { store } from '../dimse/client';
 import { createSendJobs, runSendJob } from './sendQueue';
 import { relativeFile } from './store';
+import { freePort, waitForPort } from '../testing/ports';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODELAY_ENV = { ...process.env, TCP_NODELAY: '1' };
@@ -23,34 +23,6 @@ const NODELAY_ENV = { ...process.env, TCP_NODELAY: '1' };
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, output: () => string) {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}: ${output().slice(-2000)}`);
-    const up = await new Promise<boolean>((r) => {
-      const c = net.connect(port, '127.0.0.1', () => {
-        c.destroy();
-        r(true);
-      });
-      c.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`daemon not listening on ${port}: ${output().slice(-2000)}`);
 }
 
 async function startDaemon(dir: string) {

@@ -11,6 +11,7 @@ import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarn
 import type { DicomServices } from '../startDicomServices';
 import { PYDICOM_TEST_FILES, startReferenceStorescp } from '../testing/dcmtk';
 import { eventually } from '../testing/eventually';
+import { freePort } from '../testing/ports';
 import { getModalityConsole, saveDestination, updateModalityConfig } from './config';
 import { ModalityError } from './failures';
 import { purgeAcquisition } from './purge';
@@ -27,16 +28,6 @@ let silent: net.Server;
 let silentPort: number;
 const silentSockets = new Set<net.Socket>();
 let closedPort: number;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 beforeAll(async () => {
   harness = await startSandboxHarness();
