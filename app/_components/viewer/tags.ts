@@ -3,13 +3,9 @@
 // level (PS3.3 A.1.2: Patient, Study, Series, Image) and whether it is private (PS3.5 7.8: odd group numbers);
 // search by tag number, keyword or value; and the difference between two data sets.
 
-export interface JsonAttribute {
-  vr: string;
-  Value?: unknown[];
-  BulkDataURI?: string;
-  InlineBinary?: string;
-}
-export type DicomJson = Record<string, JsonAttribute>;
+// the DICOM JSON types the archive's WADO-RS speaks (a type-only import: nothing of the server reaches the browser)
+import type { DicomJson, JsonAttribute } from '@/app/dicomweb/_lib/dicomJson';
+export type { DicomJson, JsonAttribute };
 
 /** tag (8 hex digits) → [keyword, VR, VM] from the data dictionary (PS3.6) */
 export type Dictionary = Record<string, [string, string, string]>;
