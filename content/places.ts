@@ -14,6 +14,7 @@ export const SANDBOX_PLACES = [
   '/sandbox/modality/US1',
   '/sandbox/viewer',
   '/sandbox/compression',
+  '/sandbox/scenarios',
 ] as const;
 
 export type SandboxPlace = (typeof SANDBOX_PLACES)[number];

@@ -74,6 +74,7 @@ TCP_NODELAY=1 storescu -v -aet CT1 -aec ${archive?.aeTitle ?? 'PACS'} ${DICOM_HO
             <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/pacs/nodes">DICOM nodes</Link>: the AE titles, hosts and ports the archive knows.</li>
             <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/ris">RIS orders</Link>: today&apos;s orders; instructors place, cancel and reschedule them.</li>
             <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/ris/worklist">Modality worklist</Link>: what the RIS AE answers a scanner&apos;s worklist query, with the findscu command to try it.</li>
+            <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/scenarios">Fault scenarios</Link>: something is broken in the demo hospital; find it, fix it, and have the fix graded on the real state.</li>
             <li><Link className="font-medium text-brand-700 hover:underline" href="/sandbox/reading">Reading worklist</Link>: the radiologist&apos;s list, with studies that match no order flagged.</li>
           </ul>
         </div>

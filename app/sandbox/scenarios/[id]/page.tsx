@@ -1,0 +1,209 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AlertTriangle, CheckCircle2, Clock, Flag, Info, Lightbulb, ListChecks, MapPin, Play, Siren, XCircle } from 'lucide-react';
+import { getDb } from '@/prisma/db';
+import { getViewer } from '@/app/_lib/session';
+import { formatDateTime } from '@/app/_lib/format';
+import { findScenario, type Scenario } from '@/content/scenarios';
+import { findFault } from '@/sim/faults/catalogue';
+import { demoSandbox } from '../../_lib/pacs';
+import { checkScenario, giveUpScenario, hintScenario, startScenario } from '../actions';
+import { checksOf, formatDuration, hintsOf, nextHint, type CheckRecord, type HintRecord } from '../attempts';
+import { ScenarioForm } from '../ScenarioForm';
+import { Timer } from '../Timer';
+import { AttemptBadge, DifficultyBadge, LessonLinks } from '../ui';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  return { title: findScenario((await params).id)?.title ?? 'Scenario not found' };
+}
+
+/** Where to work: the scenario's start, the network log, and the consoles of every scanner it involves. */
+function placesFor(s: Scenario) {
+  const scanners = [...new Set(s.faults.map((f) => String((f.params as { modalityAe?: string }).modalityAe ?? 'CT1')))];
+  const out: { href: string; label: string }[] = [{ href: s.startPlace, label: 'Start here' }];
+  for (const ae of scanners) {
+    out.push({ href: `/sandbox/modality/${ae}/queue`, label: `${ae} send queue` }, { href: `/sandbox/modality/${ae}/network`, label: `${ae} network settings` });
+  }
+  out.push(
+    { href: '/sandbox/pacs/network-log', label: 'PACS network log' },
+    { href: '/sandbox/pacs/nodes', label: 'PACS DICOM nodes' },
+    { href: '/sandbox/pacs', label: 'PACS studies' },
+    { href: '/sandbox/ris', label: 'RIS orders' },
+  );
+  const seen = new Set<string>();
+  return out.filter((p) => (seen.has(p.href) ? false : (seen.add(p.href), true)));
+}
+
+function CheckHistory({ checks }: { checks: CheckRecord[] }) {
+  if (!checks.length) return <p className="px-4 pb-4 text-sm text-slate-500">No check yet.</p>;
+  return (
+    <ol className="divide-y divide-slate-100" data-testid="check-history">
+      {checks.map((c, i) => ({ c, n: i + 1 })).reverse().map(({ c, n }) => (
+        <li key={c.at} className="p-4" data-testid="check-run" data-passed={String(c.passed)}>
+          <p className="flex items-center gap-2 text-sm font-medium">
+            {c.passed ? <CheckCircle2 className="h-4 w-4 text-emerald-600" aria-hidden /> : <XCircle className="h-4 w-4 text-red-600" aria-hidden />}
+            Check {n} · {formatDateTime(new Date(c.at))} · {c.results.filter((r) => r.passed).length} of {c.results.length} pass
+          </p>
+          <ul className="mt-2 space-y-1">
+            {c.results.map((r) => (
+              <li key={`${r.faultId}-${r.id}`} className="flex gap-2 text-sm" data-testid="check-result" data-passed={String(r.passed)}>
+                <span className={`badge shrink-0 self-start ${r.passed ? 'bg-emerald-50 text-emerald-800' : 'bg-red-50 text-red-800'}`}>{r.passed ? 'pass' : 'fail'}</span>
+                <span><span className="font-medium">{r.label}</span> <span className="text-slate-600">— {r.detail}</span></span>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function HintList({ hints }: { hints: HintRecord[] }) {
+  if (!hints.length) return null;
+  return (
+    <ol className="mt-3 space-y-2" data-testid="hints">
+      {hints.map((h) => (
+        <li key={h.at} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="hint">
+          <span className="font-medium">Hint {h.step}/3:</span> {findFault(h.faultId)?.hints[h.step - 1]}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export default async function ScenarioPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const scenario = findScenario(id);
+  if (!scenario) notFound();
+  const [viewer, sandbox] = await Promise.all([getViewer(), demoSandbox()]);
+  const db = getDb();
+  const [attempts, running] = await Promise.all([
+    viewer ? db.scenarioAttempt.findMany({ where: { userId: viewer.id, scenarioId: id }, orderBy: { startedAt: 'desc' }, take: 10 }) : [],
+    sandbox ? db.scenarioAttempt.findFirst({ where: { sandboxId: sandbox.id, status: 'in-progress' } }) : null,
+  ]);
+  const current = attempts.find((a) => a.status === 'in-progress');
+  const finished = attempts.find((a) => a.status !== 'in-progress');
+  const busyByOther = running && running.userId !== viewer?.id ? findScenario(running.scenarioId)?.title ?? running.scenarioId : null;
+  const faultIds = scenario.faults.map((f) => f.faultId);
+  const canFix = Boolean(viewer && !viewer.isGuest);
+
+  return (
+    <div>
+      <div className="border-b border-slate-200 pb-3">
+        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
+          <Link href="/sandbox/scenarios" className="hover:underline">Fault scenarios</Link> · demo sandbox
+        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{scenario.title}</h1>
+        <div className="mt-1 flex flex-wrap items-center gap-3 text-sm text-slate-600">
+          <DifficultyBadge d={scenario.difficulty} />
+          <span className="inline-flex items-center gap-1"><Clock className="h-4 w-4" aria-hidden /> {scenario.timeBudgetMinutes} min budget</span>
+          <span>{scenario.faults.length} fault{scenario.faults.length > 1 ? 's' : ''}</span>
+        </div>
+      </div>
+
+      <div className="mt-5 grid gap-5 lg:grid-cols-3">
+        <div className="space-y-5 lg:col-span-2">
+          <section className="card p-5" aria-labelledby="story-heading">
+            <h2 id="story-heading" className="font-semibold">The story</h2>
+            <p className="mt-2 text-slate-700" data-testid="scenario-story">{scenario.story}</p>
+            <h3 className="mt-4 text-sm font-semibold">Your task</h3>
+            <p className="mt-1 text-slate-700" data-testid="scenario-task">{scenario.task}</p>
+          </section>
+
+          {current && (
+            <>
+              <section className="card border-amber-200 p-5" aria-labelledby="symptom-heading" data-testid="running-attempt">
+                <div className="flex flex-wrap items-center justify-between gap-3">
+                  <h2 id="symptom-heading" className="flex items-center gap-2 font-semibold"><Siren className="h-4 w-4 text-red-600" aria-hidden /> What people see</h2>
+                  <Timer startedAt={current.startedAt.toISOString()} budgetMinutes={scenario.timeBudgetMinutes} />
+                </div>
+                <ul className="mt-3 space-y-2" data-testid="symptoms">
+                  {faultIds.map((f) => (
+                    <li key={f} className="flex gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="symptom">
+                      <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden /> {findFault(f)?.symptom}
+                    </li>
+                  ))}
+                </ul>
+                <div className="mt-4 flex flex-wrap items-start gap-3">
+                  <ScenarioForm action={checkScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><ListChecks className="h-4 w-4" aria-hidden /> Check my fix</>} pendingLabel="Checking…" className="flex max-w-xs flex-col items-start gap-1" testId="check-fix" />
+                  {nextHint(faultIds, hintsOf(current)) ? (
+                    <ScenarioForm action={hintScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Lightbulb className="h-4 w-4" aria-hidden /> Hint</>} submitClass="btn-secondary" pendingLabel="…" className="flex max-w-xs flex-col items-start gap-1" testId="take-hint" />
+                  ) : (
+                    <span className="btn-secondary pointer-events-none opacity-60">No hints left</span>
+                  )}
+                  <ScenarioForm action={giveUpScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Flag className="h-4 w-4" aria-hidden /> Give up</>} submitClass="btn-ghost text-red-700" pendingLabel="Clearing…" className="ml-auto flex flex-col items-end gap-1" testId="give-up" confirm="Give up? The faults are cleared and the attempt is recorded as abandoned." />
+                </div>
+                <HintList hints={hintsOf(current)} />
+              </section>
+              <section className="card" aria-labelledby="checks-heading">
+                <h2 id="checks-heading" className="px-4 pt-4 font-semibold">Your checks</h2>
+                <CheckHistory checks={checksOf(current)} />
+              </section>
+            </>
+          )}
+
+          {!current && finished && (
+            <section className="card" aria-labelledby="result-heading" data-testid="attempt-result" data-status={finished.status}>
+              <div className="p-5">
+                <h2 id="result-heading" className="flex items-center gap-2 font-semibold">
+                  {finished.status === 'passed' ? <CheckCircle2 className="h-5 w-5 text-emerald-600" aria-hidden /> : <Flag className="h-5 w-5 text-slate-500" aria-hidden />}
+                  Your last attempt <AttemptBadge status={finished.status} />
+                </h2>
+                <dl className="mt-3 grid grid-cols-2 gap-3 text-sm md:grid-cols-4">
+                  <div><dt className="label">Time taken</dt><dd className="font-medium tabular-nums" data-testid="attempt-time">{finished.finishedAt ? formatDuration(finished.finishedAt.getTime() - finished.startedAt.getTime()) : '—'}</dd></div>
+                  <div><dt className="label">Budget</dt><dd className="font-medium">{scenario.timeBudgetMinutes} min</dd></div>
+                  <div><dt className="label">Hints used</dt><dd className="font-medium" data-testid="attempt-hints">{hintsOf(finished).length} of {3 * faultIds.length}</dd></div>
+                  <div><dt className="label">Checks</dt><dd className="font-medium" data-testid="attempt-checks">{checksOf(finished).length}</dd></div>
+                </dl>
+                <p className="mt-2 text-xs text-slate-500">Started {formatDateTime(finished.startedAt)}{finished.finishedAt ? `, ended ${formatDateTime(finished.finishedAt)}` : ''}.</p>
+                <HintList hints={hintsOf(finished)} />
+              </div>
+              <h3 className="border-t border-slate-100 px-4 pt-4 text-sm font-semibold">Check history</h3>
+              <CheckHistory checks={checksOf(finished)} />
+            </section>
+          )}
+        </div>
+
+        <aside className="space-y-5">
+          {!current && (
+            <section className="card p-5" aria-labelledby="start-heading">
+              <h2 id="start-heading" className="font-semibold">{finished ? 'Try again' : 'Ready?'}</h2>
+              <p className="mt-1 text-sm text-slate-600">Start breaks the demo sandbox as the story says and starts the clock.</p>
+              {busyByOther && (
+                <p className="mt-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="sandbox-busy">
+                  Another student is playing “{busyByOther}” in the demo sandbox right now. Only one scenario runs at a time.
+                </p>
+              )}
+              <ScenarioForm action={startScenario} hidden={{ scenarioId: id }} submit={<><Play className="h-4 w-4" aria-hidden /> Start</>} pendingLabel="Breaking things…" className="mt-3 flex flex-wrap items-center gap-2" testId="start-scenario" />
+            </section>
+          )}
+          {current && (
+            <section className="card p-5" aria-labelledby="where-heading">
+              <h2 id="where-heading" className="flex items-center gap-2 font-semibold"><MapPin className="h-4 w-4 text-slate-500" aria-hidden /> Where to work</h2>
+              <ul className="mt-2 space-y-1 text-sm" data-testid="work-places">
+                {placesFor(scenario).map((p) => (
+                  <li key={p.href}><Link className="font-medium text-brand-700 hover:underline" href={p.href}>{p.label}</Link> <span className="font-mono text-xs text-slate-500">{p.href}</span></li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <section className="card p-5" aria-labelledby="lessons-heading">
+            <h2 id="lessons-heading" className="font-semibold">Revise</h2>
+            <div className="mt-2"><LessonLinks lessons={scenario.lessons} /></div>
+          </section>
+          <p className="flex gap-2 text-sm text-slate-600">
+            <Info className="mt-0.5 h-4 w-4 shrink-0 text-brand-600" aria-hidden />
+            <span>
+              The demo sandbox is shared: while your scenario runs, everyone using the demo scanners and PACS sees its faults, and nobody else can start a
+              scenario. Give up if you leave; an abandoned attempt ends by itself after a while.
+              {!canFix && ' Sign in to fix things: the scanners’ settings can only be changed by a signed-in account.'}
+            </span>
+          </p>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+'use server';
+// The scenario page's actions: Start, Hint, Check my fix, Give up. Each answers { ok, message | error } in the
+// student's words, like the scanner console's actions; the work is in attempts.ts over the real sandbox.
+import { revalidatePath } from 'next/cache';
+import { getDb } from '@/prisma/db';
+import { HttpError } from '@/app/_lib/errors';
+import { requireLearner } from '@/app/_lib/session';
+import { demoSandbox } from '../_lib/pacs';
+import { checkAttempt, giveUp, startAttempt, takeHint } from './attempts';
+
+export type ScenarioResult = { ok: true; message: string } | { ok: false; error: string; fields?: Record<string, string[]> };
+
+async function guard(what: string, scenarioId: string, fn: () => Promise<string>): Promise<ScenarioResult> {
+  try {
+    const message = await fn();
+    revalidatePath(`/sandbox/scenarios/${scenarioId}`);
+    revalidatePath('/sandbox/scenarios');
+    return { ok: true, message };
+  } catch (error) {
+    if (error instanceof HttpError) return { ok: false, error: error.message };
+    console.error(`[scenarios] ${what} failed`, error);
+    return { ok: false, error: `${what} failed on the server. It has been logged; try again.` };
+  }
+}
+
+const field = (form: FormData, k: string) => String(form.get(k) ?? '').slice(0, 100);
+
+export async function startScenario(_prev: ScenarioResult | null, form: FormData): Promise<ScenarioResult> {
+  const scenarioId = field(form, 'scenarioId');
+  return guard('Starting the scenario', scenarioId, async () => {
+    const viewer = await requireLearner();
+    const sandbox = await demoSandbox();
+    if (!sandbox) throw new HttpError(503, 'The demo sandbox has not been created yet: run npx pacslab db seed.');
+    const a = await startAttempt(getDb(), sandbox.id, viewer.id, scenarioId);
+    return `Started: ${(a.injectionIds as string[]).length} fault(s) are now in the demo sandbox. The clock is running.`;
+  });
+}
+
+export async function hintScenario(_prev: ScenarioResult | null, form: FormData): Promise<ScenarioResult> {
+  return guard('The hint', field(form, 'scenarioId'), async () => {
+    const viewer = await requireLearner();
+    const h = await takeHint(getDb(), field(form, 'attemptId'), viewer.id);
+    return `Hint ${h.step} of 3 recorded.`;
+  });
+}
+
+export async function checkScenario(_prev: ScenarioResult | null, form: FormData): Promise<ScenarioResult> {
+  return guard('Checking your fix', field(form, 'scenarioId'), async () => {
+    const viewer = await requireLearner();
+    const r = await checkAttempt(getDb(), field(form, 'attemptId'), viewer.id);
+    const failed = r.record.results.filter((x) => !x.passed).length;
+    return r.passed ? 'Every check passed: the scenario is solved and the faults are cleared.' : `${failed} of ${r.record.results.length} checks do not pass yet: see below.`;
+  });
+}
+
+export async function giveUpScenario(_prev: ScenarioResult | null, form: FormData): Promise<ScenarioResult> {
+  return guard('Giving up', field(form, 'scenarioId'), async () => {
+    const viewer = await requireLearner();
+    await giveUp(getDb(), field(form, 'attemptId'), viewer.id);
+    return 'Given up: the faults are cleared and the demo sandbox is back to normal.';
+  });
+}

@@ -1,0 +1,159 @@
+// The scenarios a student plays in the demo sandbox (checked by schema.ts and index.ts; see scenarios.test.ts).
+// Stories are original and short: a time of day, what someone noticed, what the student is asked to do.
+// Faults name sim/faults/catalogue.ts entries; params go through each fault's own paramsSchema.
+
+export const SCENARIO_DATA: unknown[] = [
+  {
+    id: 'send-failed-wrong-port',
+    title: 'Send failed — the CT that never arrived',
+    story:
+      'It is 09:10. The CT head for Mrs Doe was scanned at 08:40 and the technologist pressed Send before taking the next patient in. ' +
+      'Twenty minutes later the radiologist phones: the study is not on the PACS. Nobody changed anything, says the CT team, except that ' +
+      'an engineer "tidied up" the scanner\'s network settings yesterday.',
+    task: 'Find out why the images did not reach the archive and get every image of that exam onto the PACS, once, without scanning the patient again.',
+    faults: [{ faultId: 'send-wrong-port', params: { modalityAe: 'CT1', mode: 'port' }, order: { patientName: 'DOE^MARGARET', patientId: 'SCN0001', patientBirthDate: '19580412', patientSex: 'F', requestedProcedureDescription: 'CT HEAD WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 10,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Send failed: three different failures' },
+      { slug: 'dicom-services', heading: 'Nodes: AE title, host and port' },
+    ],
+    startPlace: '/sandbox/modality/CT1',
+  },
+  {
+    id: 'mr-association-rejected',
+    title: 'The MR that the PACS turned away',
+    story:
+      'It is 11:45. The MR lumbar spine is finished, but the reading list is empty. The MR technologist says the scanner "talks to the PACS '
+      + 'fine, it just says rejected". A new archive AE title was announced in last week\'s IT newsletter, and someone typed it into the MR.',
+    task: 'Read the rejection, correct the side that is wrong, and get the MR exam onto the PACS without acquiring it again.',
+    faults: [{ faultId: 'send-ae-mismatch', params: { modalityAe: 'MR1', mode: 'called-ae' }, order: { patientName: 'KOWALSKI^PIOTR', patientId: 'SCN0002', patientBirthDate: '19690821', patientSex: 'M', requestedProcedureDescription: 'MR LUMBAR SPINE WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 12,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'dicom-services', heading: 'Nodes: AE title, host and port' },
+      { slug: 'dicom-services', heading: 'Associations: the handshake before any work' },
+    ],
+    startPlace: '/sandbox/modality/MR1',
+  },
+  {
+    id: 'node-table-typo',
+    title: 'A typo in the node table',
+    story:
+      'It is 14:05. The PACS administrator cleaned up the node table over lunch. Since then the CT has not delivered a single study: the '
+      + 'send queue says the association was rejected, yet the CT\'s own settings are exactly what they were this morning.',
+    task: 'Find which side no longer recognises the other, put it right on the PACS, and deliver the waiting CT exam.',
+    faults: [{ faultId: 'send-ae-mismatch', params: { modalityAe: 'CT1', mode: 'renamed' }, order: { patientName: 'ABARA^NKEM', patientId: 'SCN0003', patientBirthDate: '19810203', patientSex: 'F', requestedProcedureDescription: 'CT CHEST WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 15,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'dicom-services', heading: 'Nodes: AE title, host and port' },
+      { slug: 'pacs-troubleshooting', heading: 'Send failed: three different failures' },
+    ],
+    startPlace: '/sandbox/pacs/network-log',
+  },
+  {
+    id: 'archive-full',
+    title: 'Every image refused',
+    story:
+      'It is 16:40 on a busy Friday. The CT abdomen has gone to the PACS, and every single image came back refused. The network is up, '
+      + 'the association was accepted, and the scanner is already calling the next patient. Nobody has looked at the archive\'s disk in months.',
+    task: 'Find what the archive is refusing and why, make room for the study, and deliver the images from the scanner\'s queue, not by a re-scan.',
+    faults: [{ faultId: 'send-storage-full', params: { modalityAe: 'CT1' }, order: { patientName: 'FERREIRA^LUIS', patientId: 'SCN0004', patientBirthDate: '19470915', patientSex: 'M', requestedProcedureDescription: 'CT ABDOMEN PELVIS WITH CONTRAST' } }],
+    timeBudgetMinutes: 15,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Send failed: three different failures' },
+      { slug: 'dicom-services', heading: 'C-STORE: sending images' },
+    ],
+    startPlace: '/sandbox/modality/CT1',
+  },
+  {
+    id: 'patient-not-on-worklist',
+    title: 'The patient on the table is not on the list',
+    story:
+      'It is 08:25. The ultrasound patient is changed and waiting, but her abdomen exam is not on the scanner\'s worklist; the other patients\' '
+      + 'orders are. The booking clerk remembers moving "an ultrasound" on the phone yesterday. The sonographer is about to type the patient in by hand.',
+    task: 'Stop the hand registration, find the order in the RIS, and make it appear on the scanner\'s own worklist query.',
+    faults: [{ faultId: 'worklist-missing', params: { modalityAe: 'US1', mode: 'date' }, order: { patientName: 'BRENNAN^AOIFE', patientId: 'SCN0005', patientBirthDate: '19900607', patientSex: 'F', requestedProcedureDescription: 'US ABDOMEN COMPLETE' } }],
+    timeBudgetMinutes: 10,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Study missing from the worklist' },
+      { slug: 'worklist-mpps-storage-commitment', heading: 'Modality Worklist: the exam comes to the scanner' },
+    ],
+    startPlace: '/sandbox/modality/US1',
+  },
+  {
+    id: 'wrong-room-worklist',
+    title: 'Booked into the wrong room',
+    story:
+      'It is 13:20. The STAT CT pulmonary angiogram is not on CT room 1\'s worklist, though the ward insists it was ordered an hour ago and the '
+      + 'RIS shows it as scheduled for today. A second CT scanner is being installed next door and already has a station name in the RIS.',
+    task: 'Find why the scanner\'s worklist query does not return the order and correct the order so that CT1 sees it, without registering the patient by hand.',
+    faults: [{ faultId: 'worklist-missing', params: { modalityAe: 'CT1', mode: 'station' }, order: { patientName: 'OYELARAN^TUNDE', patientId: 'SCN0006', patientBirthDate: '19770330', patientSex: 'M', requestedProcedureDescription: 'CT PULMONARY ANGIOGRAM' } }],
+    timeBudgetMinutes: 12,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'worklist-mpps-storage-commitment', heading: 'What a worklist query looks like' },
+      { slug: 'pacs-troubleshooting', heading: 'Study missing from the worklist' },
+    ],
+    startPlace: '/sandbox/ris',
+  },
+  {
+    id: 'mpps-never-completed',
+    title: 'Images in, exam never finished',
+    story:
+      'It is 12:30. The radiologist can open the MR brain on the PACS, but it is not on the list of completed exams, and the RIS still says '
+      + '"in progress" two hours after the patient went home. Billing has asked why the exam has no end time.',
+    task: 'Find what the RIS is waiting for and finish the exam properly at the scanner, without sending or acquiring the images again.',
+    faults: [{ faultId: 'mpps-in-progress', params: { modalityAe: 'MR1' }, order: { patientName: 'SATO^KEIKO', patientId: 'SCN0007', patientBirthDate: '19850118', patientSex: 'F', requestedProcedureDescription: 'MR BRAIN WITH AND WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 10,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'worklist-mpps-storage-commitment', heading: 'MPPS: telling everyone what was done' },
+      { slug: 'worklist-mpps-storage-commitment', heading: 'When the pieces disagree' },
+    ],
+    startPlace: '/sandbox/ris',
+  },
+  {
+    id: 'port-then-full',
+    title: 'One fix is not enough',
+    story:
+      'It is 07:50 on Monday. Over the weekend an engineer changed the CT\'s archive settings, and nobody has checked the archive\'s storage '
+      + 'since the last big trauma night. Two CT exams from the early list are sitting in the scanner\'s send queue, failed, and the '
+      + 'radiologists start reading at 08:00.',
+    task: 'Get both CT exams onto the PACS, each image once, without re-scanning. Expect the first fix to reveal a second problem.',
+    faults: [
+      { faultId: 'send-wrong-port', params: { modalityAe: 'CT1', mode: 'port' }, order: { patientName: 'MBEKI^THANDO', patientId: 'SCN0008', patientBirthDate: '19630711', patientSex: 'M', requestedProcedureDescription: 'CT CHEST WITH CONTRAST' } },
+      { faultId: 'send-storage-full', params: { modalityAe: 'CT1' }, order: { patientName: 'LARSEN^INGRID', patientId: 'SCN0009', patientBirthDate: '19520226', patientSex: 'F', requestedProcedureDescription: 'CT HEAD WITHOUT CONTRAST' } },
+    ],
+    timeBudgetMinutes: 25,
+    difficulty: 'challenge',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'A method before a fix' },
+      { slug: 'pacs-troubleshooting', heading: 'Send failed: three different failures' },
+    ],
+    startPlace: '/sandbox/modality/CT1',
+  },
+  {
+    id: 'monday-morning',
+    title: 'Monday morning at the help desk',
+    story:
+      'It is 08:40. Two calls at once: the X-ray room says its chest films "bounce off the PACS", and the RIS shows the early MR knee still '
+      + 'in progress although the images are on the PACS. Both rooms were serviced on Saturday.',
+    task: 'Work through both calls: get the X-ray exam onto the PACS and complete the MR exam in the RIS, with no re-scans.',
+    faults: [
+      { faultId: 'send-ae-mismatch', params: { modalityAe: 'DX1', mode: 'unregistered' }, order: { patientName: 'QUINN^ROSA', patientId: 'SCN0010', patientBirthDate: '19990504', patientSex: 'F', requestedProcedureDescription: 'XR CHEST PA AND LATERAL' } },
+      { faultId: 'mpps-in-progress', params: { modalityAe: 'MR1' }, order: { patientName: 'HADDAD^SAMIR', patientId: 'SCN0011', patientBirthDate: '19710919', patientSex: 'M', requestedProcedureDescription: 'MR KNEE WITHOUT CONTRAST RIGHT' } },
+    ],
+    timeBudgetMinutes: 25,
+    difficulty: 'challenge',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Keeping an error log' },
+      { slug: 'dicom-services', heading: 'Nodes: AE title, host and port' },
+      { slug: 'worklist-mpps-storage-commitment', heading: 'MPPS: telling everyone what was done' },
+    ],
+    startPlace: '/sandbox/pacs/network-log',
+  },
+];
