@@ -17,7 +17,7 @@ export type { SendJob, SendItem };
 /** How long the scanner waits for the archive's N-EVENT-REPORT before leaving the commitment "requested". */
 export const COMMIT_WAIT_MS = DEFAULT_COMMIT_WAIT_MS;
 /** Progress is written at most this often while responses arrive. */
-const FLUSH_MS = 100;
+const FLUSH_MS = 300;
 /** A job still 'sending' without any write for this long belongs to a process that died: it may be taken over. */
 const STALE_SENDING_MS = 5 * 60_000;
 
