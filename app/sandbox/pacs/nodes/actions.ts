@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/prisma/db';
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
-import { requireRole } from '@/app/_lib/session';
+import { requireSandboxAdmin } from '../../_lib/sandboxAdmin';
 import { demoSandbox } from '../../_lib/pacs';
 
 /** AE VR (PS3.5 6.2): 1–16 characters of the default repertoire, no backslash or control characters, not all spaces. */
@@ -52,9 +52,9 @@ function read(form: FormData) {
 
 export async function saveNode(_prev: NodeResult | null, form: FormData): Promise<NodeResult> {
   return guard(async () => {
-    const viewer = await requireRole('instructor');
     const sandbox = await demoSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
+    const viewer = await requireSandboxAdmin(sandbox.id);
     const data = read(form);
     const id = String(form.get('id') ?? '');
     const db = getDb();
@@ -75,11 +75,12 @@ export async function saveNode(_prev: NodeResult | null, form: FormData): Promis
 
 export async function deleteNode(_prev: NodeResult | null, form: FormData): Promise<NodeResult> {
   return guard(async () => {
-    const viewer = await requireRole('instructor');
     const sandbox = await demoSandbox();
+    if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
+    const viewer = await requireSandboxAdmin(sandbox.id);
     const id = String(form.get('id') ?? '');
     const db = getDb();
-    const node = sandbox ? await db.dicomNode.findFirst({ where: { id, sandboxId: sandbox.id } }) : null;
+    const node = await db.dicomNode.findFirst({ where: { id, sandboxId: sandbox.id } });
     if (!node) throw new HttpError(404, 'There is no such node.');
     if (node.local) throw new HttpError(409, `${node.aeTitle} is served by this PACS Lab and cannot be removed.`);
     await db.dicomNode.delete({ where: { id } });

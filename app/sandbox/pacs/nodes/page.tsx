@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { Lock } from 'lucide-react';
 import { getDb } from '@/prisma/db';
 import { env } from '@/app/_lib/env';
-import { hasRole } from '@/app/_lib/roles';
 import { getViewer } from '@/app/_lib/session';
 import { demoSandbox } from '../../_lib/pacs';
+import { mayAdminister } from '../../_lib/sandboxAdmin';
 import { DeleteNode, NodeForm } from './NodeForms';
 
 export const metadata: Metadata = { title: 'DICOM nodes' };
@@ -13,7 +14,7 @@ export const dynamic = 'force-dynamic';
 export default async function NodesPage() {
   const [sandbox, viewer] = await Promise.all([demoSandbox(), getViewer()]);
   const nodes = sandbox ? await getDb().dicomNode.findMany({ where: { sandboxId: sandbox.id }, orderBy: [{ local: 'desc' }, { aeTitle: 'asc' }] }) : [];
-  const canEdit = Boolean(viewer && !viewer.isGuest && hasRole(viewer.role, 'instructor'));
+  const canEdit = sandbox ? await mayAdminister(getDb(), viewer, sandbox.id) : false;
   const { DICOM_HOST, DICOM_PORT } = env();
   const local = nodes.filter((n) => n.local);
   const remote = nodes.filter((n) => !n.local);
@@ -51,7 +52,7 @@ export default async function NodesPage() {
           </div>
         ) : (
           <>
-            <p className="mt-1 flex items-center gap-1.5 text-sm text-slate-500"><Lock className="h-4 w-4" aria-hidden /> Instructors and administrators can edit the demo&apos;s nodes.</p>
+            <p className="mt-1 flex items-center gap-1.5 text-sm text-slate-500"><Lock className="h-4 w-4" aria-hidden /> Instructors and administrators can edit the demo&apos;s nodes; so can a student while a <Link className="font-medium text-brand-700 hover:underline" href="/sandbox/scenarios">fault scenario</Link> of theirs runs.</p>
             <table className="table-dense mt-3">
               <thead><tr><th>AE title</th><th>Role</th><th>Host</th><th>Port</th><th>Description</th></tr></thead>
               <tbody>
