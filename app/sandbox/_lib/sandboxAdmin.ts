@@ -1,4 +1,4 @@
-// Who may use a sandbox's administrator tools (the PACS node table): instructors and admins always; a student while
+// Who may use a sandbox's administrator tools (the PACS node table, rescheduling a RIS order): instructors and admins always; a student while
 // a fault scenario of theirs runs in that sandbox, because fixing it is the point ("work with every tool of the
 // sandbox", issue 8). Every use is audited by the action itself.
 import { getDb, type Db } from '@/prisma/db';
@@ -13,9 +13,9 @@ export async function mayAdminister(db: Db, viewer: Pick<Viewer, 'id' | 'role' |
 }
 
 /** The verified viewer if they may administer the sandbox now; 401 or 403 in words otherwise. */
-export async function requireSandboxAdmin(sandboxId: string): Promise<Viewer> {
+export async function requireSandboxAdmin(sandboxId: string, what = 'This change'): Promise<Viewer> {
   const viewer = await getVerifiedViewer();
   if (!viewer || viewer.isGuest) throw new HttpError(401, 'Sign in to do this.');
   if (await mayAdminister(getDb(), viewer, sandboxId)) return viewer;
-  throw new HttpError(403, `Changing the node table needs the instructor role (your account is a ${viewer.role}), or a fault scenario of yours running in this sandbox.`);
+  throw new HttpError(403, `${what} needs the instructor role (your account is a ${viewer.role}), or a fault scenario of yours running in this sandbox.`);
 }

@@ -95,10 +95,10 @@ export function NewOrderForm({ stations, modalities, defaultDate }: { stations: 
 export interface RowOrder { accessionNumber: string; status: string; date: string; time: string; station: string; patient: string }
 
 /** Cancel and Reschedule for one order, each behind a disclosure so the table stays dense. */
-export function OrderRowActions({ order, stations }: { order: RowOrder; stations: string[] }) {
+export function OrderRowActions({ order, stations, allowCancel = true }: { order: RowOrder; stations: string[]; allowCancel?: boolean }) {
   const [cState, cancel, cPending] = useActionState<State, FormData>(cancelOrderAction, null);
   const [rState, move, rPending] = useActionState<State, FormData>(rescheduleOrderAction, null);
-  const canCancel = order.status === 'scheduled' || order.status === 'discontinued';
+  const canCancel = allowCancel && (order.status === 'scheduled' || order.status === 'discontinued');
   const canMove = order.status !== 'in-progress' && order.status !== 'completed' && order.status !== 'reported';
   const cv = (k: string, f = '') => (cState && !cState.ok ? cState.values?.[k] : undefined) ?? f;
   const rv = (k: string, f = '') => (rState && !rState.ok ? rState.values?.[k] : undefined) ?? f;

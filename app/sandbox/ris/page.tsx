@@ -5,7 +5,9 @@ import { ORDER_STATUSES } from '@/sim/ris/orderStatus';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
 import { hasRole } from '@/app/_lib/roles';
 import { getViewer } from '@/app/_lib/session';
+import { getDb } from '@/prisma/db';
 import { demoSandbox } from '../_lib/pacs';
+import { mayAdminister } from '../_lib/sandboxAdmin';
 import { isoFromDicomDate, modalityStations, ORDER_MODALITIES, orderSearch, ordersForDay, todayDicomDate } from '../_lib/ris';
 import { MppsBadge, OrderStatusBadge, PriorityBadge } from './Badges';
 import { NewOrderForm, OrderRowActions } from './OrderForms';
@@ -24,6 +26,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
   const date = q.date ? q.date.replaceAll('-', '') : today;
   const [orders, stations] = await Promise.all([ordersForDay(sandbox.id, date, q), modalityStations(sandbox.id)]);
   const canEdit = Boolean(viewer && !viewer.isGuest && hasRole(viewer.role, 'instructor'));
+  // a student running a fault scenario here may reschedule (not place or cancel) orders
+  const canMove = canEdit || (await mayAdminister(getDb(), viewer, sandbox.id));
   const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, orders.filter((o) => o.status === s).length]));
   const modalities = [...new Set([...ORDER_MODALITIES, ...orders.map((o) => o.modality)])];
   const stationTitles = stations.map((s) => s.aeTitle);
@@ -78,14 +82,14 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
               <p>{o.requestedProcedureDescription} <span className="text-slate-500">· {o.modality} on <span className="font-mono text-xs">{o.scheduledStationAeTitle}</span></span></p>
               <p className="text-xs text-slate-500">{o.reason}{o.reason && o.referringPhysicianName ? ' · ' : ''}{o.referringPhysicianName && `ref. ${formatPersonName(o.referringPhysicianName)}`}</p>
               {o.performedSteps[0] && <MppsBadge status={o.performedSteps[0].status} />}
-              {canEdit && <OrderRowActions order={rowOrder(o)} stations={stationTitles} />}
+              {canMove && <OrderRowActions order={rowOrder(o)} stations={stationTitles} allowCancel={canEdit} />}
             </li>
           ))}
           {orders.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">{empty}</li>}
         </ul>
         <table className="table-dense hidden md:table" data-testid="orders-table">
           <thead>
-            <tr><th>Time</th><th>Patient</th><th>Procedure</th><th>Mod. / station</th><th>Referring</th><th>Priority</th><th>Status</th>{canEdit && <th><span className="sr-only">Changes</span></th>}</tr>
+            <tr><th>Time</th><th>Patient</th><th>Procedure</th><th>Mod. / station</th><th>Referring</th><th>Priority</th><th>Status</th>{canMove && <th><span className="sr-only">Changes</span></th>}</tr>
           </thead>
           <tbody>
             {orders.map((o) => (
@@ -109,11 +113,11 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
                   <OrderStatusBadge status={o.status} />
                   {o.performedSteps[0] && <span className="mt-1 block" title="Last MPPS from the modality"><MppsBadge status={o.performedSteps[0].status} /></span>}
                 </td>
-                {canEdit && <td><OrderRowActions order={rowOrder(o)} stations={stationTitles} /></td>}
+                {canMove && <td><OrderRowActions order={rowOrder(o)} stations={stationTitles} allowCancel={canEdit} /></td>}
               </tr>
             ))}
             {orders.length === 0 && (
-              <tr><td colSpan={canEdit ? 8 : 7} className="py-8 text-center text-slate-500">{empty}</td></tr>
+              <tr><td colSpan={canMove ? 8 : 7} className="py-8 text-center text-slate-500">{empty}</td></tr>
             )}
           </tbody>
         </table>

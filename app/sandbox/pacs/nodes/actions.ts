@@ -54,7 +54,7 @@ export async function saveNode(_prev: NodeResult | null, form: FormData): Promis
   return guard(async () => {
     const sandbox = await demoSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
-    const viewer = await requireSandboxAdmin(sandbox.id);
+    const viewer = await requireSandboxAdmin(sandbox.id, 'Changing the node table');
     const data = read(form);
     const id = String(form.get('id') ?? '');
     const db = getDb();
@@ -77,7 +77,7 @@ export async function deleteNode(_prev: NodeResult | null, form: FormData): Prom
   return guard(async () => {
     const sandbox = await demoSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
-    const viewer = await requireSandboxAdmin(sandbox.id);
+    const viewer = await requireSandboxAdmin(sandbox.id, 'Changing the node table');
     const id = String(form.get('id') ?? '');
     const db = getDb();
     const node = await db.dicomNode.findFirst({ where: { id, sandboxId: sandbox.id } });
