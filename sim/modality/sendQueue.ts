@@ -217,11 +217,12 @@ async function attempt(db: Db, jobId: string): Promise<void> {
   const todo = await db.sendItem.findMany({ where: { jobId, status: { not: 'sent' } }, include: { image: true }, orderBy: [{ image: { seriesNumber: 'asc' } }, { image: { instanceNumber: 'asc' } }] });
   const byFile = new Map<string, string>();
   const gone: string[] = [];
-  for (const item of todo) {
-    const path = imagePath(job.acquisition.folder, item.image.file);
-    if (await exists(path)) byFile.set(path, item.id);
+  // one stat per image, all at once (sequential awaits cost ~0.1 ms each before the first byte goes out)
+  const present = await Promise.all(todo.map((item) => exists(imagePath(job.acquisition.folder, item.image.file))));
+  todo.forEach((item, i) => {
+    if (present[i]) byFile.set(imagePath(job.acquisition.folder, item.image.file), item.id);
     else gone.push(item.id);
-  }
+  });
   if (gone.length) {
     await db.sendItem.updateMany({ where: { id: { in: gone } }, data: { status: 'failed', message: 'The local copy of this image is gone (purged or deleted) — it cannot be sent from this scanner', attempts: { increment: 1 } } });
   }
