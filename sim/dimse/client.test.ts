@@ -1,18 +1,18 @@
 // Our SCU against our own archive over real sockets, and the failures a console must name.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dimse from 'dcmjs-dimse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../prisma/testing';
+import type { TestDb } from '../../prisma/testing';
 import { splitPart10 } from '../dicom/part10';
-import { seedDemo } from '../seed';
-import { startDicomServices, type DicomServices } from '../startDicomServices';
+import type { DicomServices } from '../startDicomServices';
+import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
 import { PYDICOM_TEST_FILES } from '../testing/dcmtk';
 import { eventually } from '../testing/eventually';
 import { echo, find, nCreate, nSet, requestStorageCommitment, ScuError, store, type Peer } from './client';
 
+let harness: SandboxHarness;
 let t: TestDb;
 let services: DicomServices;
 let archiveDir: string;
@@ -20,17 +20,13 @@ let sandboxId: string;
 let peer: Peer;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  sandboxId = (await seedDemo(t.db)).sandboxId;
-  archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-scu-'));
-  services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
+  harness = await startSandboxHarness();
+  ({ t, services, archiveDir, sandboxId } = harness);
   peer = { host: '127.0.0.1', port: services.port, callingAe: 'CT1', calledAe: 'PACS', timeoutMs: 5000 };
 });
 
 afterAll(async () => {
-  await services?.close();
-  await t?.drop();
-  rmSync(archiveDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 function closedPort() {

@@ -6,11 +6,11 @@ import net, { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../prisma/testing';
+import type { TestDb } from '../../prisma/testing';
 import { splitPart10 } from '../dicom/part10';
 import { EXPLICIT_VR_BIG_ENDIAN, DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transferSyntaxes';
-import { seedDemo } from '../seed';
-import { startDicomServices, type DicomServices } from '../startDicomServices';
+import type { DicomServices } from '../startDicomServices';
+import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
 import { PYDICOM_TEST_FILES, spawnDcmtk } from '../testing/dcmtk';
 import { ScuError, store, type Peer, type StoreResult } from './client';
 import { decodeCommandSet, encodeCommandSet } from './commandSet';
@@ -190,6 +190,7 @@ async function startScripted(o: ScriptedOptions): Promise<Scripted> {
 
 // ---- against our archive ------------------------------------------------------------------------------------
 
+let harness: SandboxHarness;
 let t: TestDb;
 let services: DicomServices;
 let archiveDir: string;
@@ -197,17 +198,13 @@ let sandboxId: string;
 let peer: Peer;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  sandboxId = (await seedDemo(t.db)).sandboxId;
-  archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-storescu-'));
-  services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
+  harness = await startSandboxHarness();
+  ({ t, services, archiveDir, sandboxId } = harness);
   peer = { host: '127.0.0.1', port: services.port, callingAe: 'CT1', calledAe: 'PACS', timeoutMs: 5000 };
 });
 
 afterAll(async () => {
-  await services?.close();
-  await t?.drop();
-  rmSync(archiveDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('storeScu against our archive', () => {
