@@ -4,6 +4,7 @@ import { HardDrive, Search } from 'lucide-react';
 import { formatBytes, formatDicomDate, formatPersonName } from '@/app/_lib/format';
 import { ARCHIVE_MODALITIES, demoSandbox, PAGE_SIZE, searchStudies, storageUsage, studySearch } from '../_lib/pacs';
 import { StudyStatusBadge } from './StudyStatusBadge';
+import { StudyCountBar } from '@/app/_components/StudyCountBar';
 
 export const metadata: Metadata = { title: 'PACS console' };
 export const dynamic = 'force-dynamic';
@@ -61,16 +62,7 @@ export default async function StudyBrowser({ searchParams }: { searchParams: SP 
       </form>
 
       <section className="card overflow-x-auto">
-        <div className="flex items-center justify-between px-4 py-3 text-sm text-slate-600">
-          <span data-testid="study-count">{result.total} {result.total === 1 ? 'study' : 'studies'}</span>
-          {pages > 1 && (
-            <span className="flex items-center gap-2">
-              {q.page > 1 && <Link className="btn-ghost px-2 py-1" href={pageLink(q.page - 1)}>Previous</Link>}
-              Page {q.page} of {pages}
-              {q.page < pages && <Link className="btn-ghost px-2 py-1" href={pageLink(q.page + 1)}>Next</Link>}
-            </span>
-          )}
-        </div>
+        <StudyCountBar total={result.total} page={q.page} pages={pages} pageLink={pageLink} testId="study-count" />
         <table className="table-dense" data-testid="studies-table">
           <thead>
             <tr><th>Patient</th><th>Patient ID</th><th>Study date</th><th>Accession</th><th>Description</th><th>Mod.</th><th className="text-right">Series</th><th className="text-right">Images</th><th className="text-right">Size</th><th>Status</th></tr>

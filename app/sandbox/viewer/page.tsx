@@ -6,6 +6,7 @@ import { Eye, Search } from 'lucide-react';
 import { formatDicomDate, formatPersonName } from '@/app/_lib/format';
 import { demoSandbox, PAGE_SIZE, searchStudies, studySearch } from '../_lib/pacs';
 import { ViewerLoader } from './ViewerLoader';
+import { StudyCountBar } from '@/app/_components/StudyCountBar';
 
 export const metadata: Metadata = { title: 'Viewer' };
 export const dynamic = 'force-dynamic';
@@ -43,16 +44,7 @@ export default async function ViewerPage({ searchParams }: { searchParams: SP })
         <div className="flex items-end"><button className="btn-primary w-full" type="submit"><Search className="h-4 w-4" aria-hidden /> Search</button></div>
       </form>
       <section className="card overflow-x-auto">
-        <div className="flex items-center justify-between px-4 py-3 text-sm text-slate-600">
-          <span data-testid="viewer-study-count">{result.total} {result.total === 1 ? 'study' : 'studies'}</span>
-          {pages > 1 && (
-            <span className="flex items-center gap-2">
-              {q.page > 1 && <Link className="btn-ghost px-2 py-1" href={pageLink(q.page - 1)}>Previous</Link>}
-              Page {q.page} of {pages}
-              {q.page < pages && <Link className="btn-ghost px-2 py-1" href={pageLink(q.page + 1)}>Next</Link>}
-            </span>
-          )}
-        </div>
+        <StudyCountBar total={result.total} page={q.page} pages={pages} pageLink={pageLink} testId="viewer-study-count" />
         <table className="table-dense" data-testid="viewer-studies">
           <thead>
             <tr><th>Patient</th><th>Patient ID</th><th>Study date</th><th>Accession</th><th>Description</th><th>Mod.</th><th className="text-right">Images</th><th></th></tr>
