@@ -1,6 +1,7 @@
 'use server';
 // The scenario page's actions: Start, Hint, Check my fix, Give up. Each answers { ok, message | error } in the
 // student's words, like the scanner console's actions; the work is in attempts.ts over the real sandbox.
+import type { ActionResult } from '@/app/_components/ActionForm';
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/prisma/db';
 import { HttpError } from '@/app/_lib/errors';
@@ -8,7 +9,7 @@ import { requireLearner } from '@/app/_lib/session';
 import { demoSandbox } from '../_lib/pacs';
 import { checkAttempt, giveUp, startAttempt, takeHint } from './attempts';
 
-export type ScenarioResult = { ok: true; message: string } | { ok: false; error: string; fields?: Record<string, string[]> };
+export type ScenarioResult = ActionResult;
 
 async function guard(what: string, scenarioId: string, fn: () => Promise<string>): Promise<ScenarioResult> {
   try {

@@ -4,7 +4,7 @@ import { AlertTriangle, CheckCircle2, Loader2, ShieldCheck } from 'lucide-react'
 import { formatDateTime } from '@/app/_lib/format';
 import type { sendQueue } from '../../_lib/modality';
 import { percent } from '../../_lib/modality';
-import { ConsoleForm } from './ConsoleForm';
+import { ActionForm } from '@/app/_components/ActionForm';
 import { deleteJob, retryJob } from './actions';
 
 type Job = Omit<Awaited<ReturnType<typeof sendQueue>>[number], 'acquisition' | 'items'> & {
@@ -52,10 +52,10 @@ export function JobRow({ job, ae, showExam = false }: { job: Job; ae: string; sh
         </div>
         <div className="flex gap-2">
           {!active && job.sent < job.total && (
-            <ConsoleForm action={retryJob} hidden={{ ae, jobId: job.id }} submit="Retry" submitClass="btn-secondary px-3 py-1" pendingLabel="Retrying…" className="flex flex-wrap gap-1" testId="retry-job" />
+            <ActionForm action={retryJob} hidden={{ ae, jobId: job.id }} submit="Retry" submitClass="btn-secondary px-3 py-1" pendingLabel="Retrying…" className="flex flex-wrap gap-1" testId="retry-job" />
           )}
           {!active && (
-            <ConsoleForm action={deleteJob} hidden={{ ae, jobId: job.id }} submit="Delete job" submitClass="btn-ghost px-3 py-1" className="flex flex-wrap gap-1" confirm="Delete this send job? The images stay on the scanner." />
+            <ActionForm action={deleteJob} hidden={{ ae, jobId: job.id }} submit="Delete job" submitClass="btn-ghost px-3 py-1" className="flex flex-wrap gap-1" confirm="Delete this send job? The images stay on the scanner." />
           )}
         </div>
       </div>

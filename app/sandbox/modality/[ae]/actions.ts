@@ -6,6 +6,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/prisma/db';
+import type { ActionResult } from '@/app/_components/ActionForm';
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { requireLearner, requireRole } from '@/app/_lib/session';
 import { echo, ScuError } from '@/sim/dimse/client';
@@ -18,7 +19,7 @@ import { createSendJobs, deleteSendJob, retryAllFailed, startSendJob } from '@/s
 import { protocolsFor, type GenModality } from '@/sim/modality/generate';
 import { isScanner, scannerContext } from '../../_lib/modality';
 
-export type ConsoleResult = { ok: true; message: string } | { ok: false; error: string; fields?: Record<string, string[]> };
+export type ConsoleResult = ActionResult;
 
 const FAILED = 'Nothing was changed: check the fields marked in red.';
 

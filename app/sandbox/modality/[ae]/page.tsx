@@ -10,7 +10,7 @@ import { queryWorklist, type WorklistItem } from '@/sim/modality/worklist';
 import { isoFromDicomDate, todayDicomDate } from '../../_lib/ris';
 import { destinationLabel, scannerContext } from '../../_lib/modality';
 import { PriorityBadge } from '../../ris/Badges';
-import { ConsoleForm } from './ConsoleForm';
+import { ActionForm } from '@/app/_components/ActionForm';
 import { startExamFromWorklist, startManualExam } from './actions';
 
 export const metadata: Metadata = { title: 'Scanner worklist' };
@@ -92,7 +92,7 @@ export default async function ScannerWorklist({ params, searchParams }: { params
             Demographics, accession number and Study Instance UID come from the worklist item and go into every image, so the PACS files them under the
             order. Check the patient’s identity (two identifiers) before you start.
           </p>
-          <ConsoleForm action={startExamFromWorklist} hidden={{ ae, item: JSON.stringify(selected) }} submit="Start exam and acquire" pendingLabel="Acquiring…" className="mt-3 flex flex-wrap items-end gap-3" testId="start-exam">
+          <ActionForm action={startExamFromWorklist} hidden={{ ae, item: JSON.stringify(selected) }} submit="Start exam and acquire" pendingLabel="Acquiring…" className="mt-3 flex flex-wrap items-end gap-3" testId="start-exam">
             <label className="min-w-56"><span className="label">Protocol</span>
               <select name="protocolId" className="field" defaultValue={protocols[0]?.id}>
                 {protocols.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
@@ -101,7 +101,7 @@ export default async function ScannerWorklist({ params, searchParams }: { params
             {config.modality === 'CT' && (
               <label className="w-28"><span className="label">Slices</span><input name="slices" type="number" min={1} max={600} defaultValue={60} className="field" /></label>
             )}
-          </ConsoleForm>
+          </ActionForm>
         </section>
       )}
 
@@ -161,7 +161,7 @@ export default async function ScannerWorklist({ params, searchParams }: { params
             Use it only when the worklist is down, and tell the RIS.
           </p>
         </div>
-        <ConsoleForm action={startManualExam} hidden={{ ae }} submit="Register and acquire" submitClass="btn-secondary" pendingLabel="Acquiring…" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-4" testId="manual-exam">
+        <ActionForm action={startManualExam} hidden={{ ae }} submit="Register and acquire" submitClass="btn-secondary" pendingLabel="Acquiring…" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-4" testId="manual-exam">
           <label><span className="label">Family name</span><input name="familyName" className="field" required maxLength={30} /></label>
           <label><span className="label">Given name</span><input name="givenName" className="field" maxLength={30} /></label>
           <label><span className="label">Patient ID (MRN)</span><input name="patientId" className="field font-mono" required maxLength={64} /></label>
@@ -174,7 +174,7 @@ export default async function ScannerWorklist({ params, searchParams }: { params
             <select name="protocolId" className="field" defaultValue={protocols[0]?.id}>{protocols.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}</select>
           </label>
           {config.modality === 'CT' && <label><span className="label">Slices</span><input name="slices" type="number" min={1} max={600} defaultValue={60} className="field" /></label>}
-        </ConsoleForm>
+        </ActionForm>
       </details>
     </div>
   );

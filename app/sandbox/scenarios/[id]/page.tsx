@@ -10,7 +10,7 @@ import { findFault } from '@/sim/faults/catalogue';
 import { demoSandbox } from '../../_lib/pacs';
 import { checkScenario, giveUpScenario, hintScenario, startScenario } from '../actions';
 import { checksOf, formatDuration, hintsOf, nextHint, type CheckRecord, type HintRecord } from '../attempts';
-import { ScenarioForm } from '../ScenarioForm';
+import { ActionForm } from '@/app/_components/ActionForm';
 import { Timer } from '../Timer';
 import { AttemptBadge, DifficultyBadge, LessonLinks } from '../ui';
 
@@ -128,13 +128,13 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
                   ))}
                 </ul>
                 <div className="mt-4 flex flex-wrap items-start gap-3">
-                  <ScenarioForm action={checkScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><ListChecks className="h-4 w-4" aria-hidden /> Check my fix</>} pendingLabel="Checking…" className="flex max-w-xs flex-col items-start gap-1" testId="check-fix" />
+                  <ActionForm action={checkScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><ListChecks className="h-4 w-4" aria-hidden /> Check my fix</>} pendingLabel="Checking…" className="flex max-w-xs flex-col items-start gap-1" testId="check-fix" />
                   {nextHint(faultIds, hintsOf(current)) ? (
-                    <ScenarioForm action={hintScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Lightbulb className="h-4 w-4" aria-hidden /> Hint</>} submitClass="btn-secondary" pendingLabel="…" className="flex max-w-xs flex-col items-start gap-1" testId="take-hint" />
+                    <ActionForm action={hintScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Lightbulb className="h-4 w-4" aria-hidden /> Hint</>} submitClass="btn-secondary" pendingLabel="…" className="flex max-w-xs flex-col items-start gap-1" testId="take-hint" />
                   ) : (
                     <span className="btn-secondary pointer-events-none opacity-60">No hints left</span>
                   )}
-                  <ScenarioForm action={giveUpScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Flag className="h-4 w-4" aria-hidden /> Give up</>} submitClass="btn-ghost text-red-700" pendingLabel="Clearing…" className="ml-auto flex flex-col items-end gap-1" testId="give-up" confirm="Give up? The faults are cleared and the attempt is recorded as abandoned." />
+                  <ActionForm action={giveUpScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Flag className="h-4 w-4" aria-hidden /> Give up</>} submitClass="btn-ghost text-red-700" pendingLabel="Clearing…" className="ml-auto flex flex-col items-end gap-1" testId="give-up" confirm="Give up? The faults are cleared and the attempt is recorded as abandoned." />
                 </div>
                 <HintList hints={hintsOf(current)} />
               </section>
@@ -177,7 +177,7 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
                   Another student is playing “{busyByOther}” in the demo sandbox right now. Only one scenario runs at a time.
                 </p>
               )}
-              <ScenarioForm action={startScenario} hidden={{ scenarioId: id }} submit={<><Play className="h-4 w-4" aria-hidden /> Start</>} pendingLabel="Breaking things…" className="mt-3 flex flex-wrap items-center gap-2" testId="start-scenario" />
+              <ActionForm action={startScenario} hidden={{ scenarioId: id }} submit={<><Play className="h-4 w-4" aria-hidden /> Start</>} pendingLabel="Breaking things…" className="mt-3 flex flex-wrap items-center gap-2" testId="start-scenario" />
             </section>
           )}
           {current && (

@@ -3,7 +3,7 @@ import { Info, Plug } from 'lucide-react';
 import { getViewer } from '@/app/_lib/session';
 import { formatDateTime } from '@/app/_lib/format';
 import { scannerContext } from '../../../_lib/modality';
-import { ConsoleForm } from '../ConsoleForm';
+import { ActionForm } from '@/app/_components/ActionForm';
 import { deleteScannerDestination, echoDestination, saveScannerDestination, saveScannerSettings } from '../actions';
 
 export const metadata: Metadata = { title: 'Scanner network settings' };
@@ -55,11 +55,11 @@ export default async function ScannerNetwork({ params }: { params: Promise<{ ae:
 
       <section className="card p-4" aria-labelledby="local-heading">
         <h2 id="local-heading" className="font-semibold">This scanner</h2>
-        <ConsoleForm action={saveScannerSettings} hidden={{ ae, transferSyntaxUid: config.transferSyntaxUid }} submit="Save settings" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-4" testId="scanner-settings">
+        <ActionForm action={saveScannerSettings} hidden={{ ae, transferSyntaxUid: config.transferSyntaxUid }} submit="Save settings" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-4" testId="scanner-settings">
           <label><span className="label">Calling AE title (local AE)</span><input name="localAeTitle" defaultValue={config.localAeTitle} className="field font-mono" maxLength={16} required disabled={!canEdit} /></label>
           <label><span className="label">Station name</span><input name="stationName" defaultValue={config.stationName} className="field" maxLength={16} disabled={!canEdit} /></label>
           <label><span className="label">Timeout (s)</span><input name="timeoutSeconds" type="number" min={1} max={600} defaultValue={config.timeoutSeconds} className="field" disabled={!canEdit} /></label>
-        </ConsoleForm>
+        </ActionForm>
         <p className="mt-2 text-xs text-slate-500">Last changed {formatDateTime(config.updatedAt)}.</p>
       </section>
 
@@ -69,12 +69,12 @@ export default async function ScannerNetwork({ params }: { params: Promise<{ ae:
           {destinations.map((d) => (
             <li key={d.id} className="p-4" data-testid="destination" data-ae={d.aeTitle} data-role={d.role}>
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{ROLE_TEXT[d.role] ?? d.role}</p>
-              <ConsoleForm action={saveScannerDestination} hidden={{ ae, id: d.id }} submit="Save" submitClass="btn-secondary" className="mt-2 grid grid-cols-2 items-end gap-3 md:grid-cols-7" testId="destination-form">
+              <ActionForm action={saveScannerDestination} hidden={{ ae, id: d.id }} submit="Save" submitClass="btn-secondary" className="mt-2 grid grid-cols-2 items-end gap-3 md:grid-cols-7" testId="destination-form">
                 <DestinationFields d={d} />
-              </ConsoleForm>
+              </ActionForm>
               <div className="mt-2 flex flex-wrap items-start gap-2">
-                <ConsoleForm action={echoDestination} hidden={{ ae, id: d.id }} submit={<><Plug className="h-4 w-4" aria-hidden /> Test (C-ECHO)</>} submitClass="btn-ghost px-3 py-1" pendingLabel="Echoing…" className="flex flex-wrap items-center gap-2" testId="echo-destination" />
-                {canEdit && <ConsoleForm action={deleteScannerDestination} hidden={{ ae, id: d.id }} submit="Remove" submitClass="btn-ghost px-3 py-1 text-red-700" className="flex flex-wrap items-center gap-2" confirm={`Remove ${d.name}?`} />}
+                <ActionForm action={echoDestination} hidden={{ ae, id: d.id }} submit={<><Plug className="h-4 w-4" aria-hidden /> Test (C-ECHO)</>} submitClass="btn-ghost px-3 py-1" pendingLabel="Echoing…" className="flex flex-wrap items-center gap-2" testId="echo-destination" />
+                {canEdit && <ActionForm action={deleteScannerDestination} hidden={{ ae, id: d.id }} submit="Remove" submitClass="btn-ghost px-3 py-1 text-red-700" className="flex flex-wrap items-center gap-2" confirm={`Remove ${d.name}?`} />}
               </div>
             </li>
           ))}
@@ -82,9 +82,9 @@ export default async function ScannerNetwork({ params }: { params: Promise<{ ae:
         {canEdit && (
           <details className="border-t border-slate-100 p-4">
             <summary className="cursor-pointer text-sm font-medium text-brand-700">Add a destination</summary>
-            <ConsoleForm action={saveScannerDestination} hidden={{ ae }} submit="Add" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-7" testId="add-destination">
+            <ActionForm action={saveScannerDestination} hidden={{ ae }} submit="Add" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-7" testId="add-destination">
               <DestinationFields />
-            </ConsoleForm>
+            </ActionForm>
           </details>
         )}
       </section>

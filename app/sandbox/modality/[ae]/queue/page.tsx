@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { anyJobActive, scannerContext, sendQueue } from '../../../_lib/modality';
 import { AutoRefresh } from '../AutoRefresh';
-import { ConsoleForm } from '../ConsoleForm';
+import { ActionForm } from '@/app/_components/ActionForm';
 import { JobRow } from '../JobRow';
 import { retryAll } from '../actions';
 
@@ -23,7 +23,7 @@ export default async function SendQueuePage({ params }: { params: Promise<{ ae: 
           <Link className="font-medium text-brand-700 hover:underline" href={`/sandbox/modality/${ae}/network`}>Network</Link> tab, or the PACS itself), then Retry: only the
           images not yet stored are sent again, so nothing arrives twice. Never re-scan the patient to fix a send.
         </p>
-        {failed > 0 && <ConsoleForm action={retryAll} hidden={{ ae }} submit={`Retry all (${failed})`} pendingLabel="Retrying…" className="flex flex-wrap gap-2" testId="retry-all" />}
+        {failed > 0 && <ActionForm action={retryAll} hidden={{ ae }} submit={`Retry all (${failed})`} pendingLabel="Retrying…" className="flex flex-wrap gap-2" testId="retry-all" />}
       </div>
       <section className="card" aria-label="Send queue">
         <ul className="divide-y divide-slate-100" data-testid="send-queue">

@@ -7,7 +7,7 @@ import { DISCONTINUATION_REASONS } from '@/sim/modality/mpps';
 import { MppsBadge } from '../../../../ris/Badges';
 import { anyJobActive, destinationLabel, examDetail, scannerContext } from '../../../../_lib/modality';
 import { AutoRefresh } from '../../AutoRefresh';
-import { ConsoleForm } from '../../ConsoleForm';
+import { ActionForm } from '@/app/_components/ActionForm';
 import { JobRow } from '../../JobRow';
 import { completeExam, discontinueExam, purgeExam, sendExam } from '../../actions';
 
@@ -69,18 +69,18 @@ export default async function ExamPage({ params }: { params: Promise<{ ae: strin
               <div>
                 <h3 className="font-semibold">End the exam</h3>
                 <p className="text-sm text-slate-600">Reports MPPS COMPLETED with the {exam.imageCount} images to the RIS, then sends them to the default destination{archives.filter((d) => d.isDefault).length === 1 ? '' : 's'}.</p>
-                <ConsoleForm action={completeExam} hidden={{ ae, id: exam.id }} submit="End exam and send" pendingLabel="Ending…" className="mt-2 flex flex-wrap gap-2" testId="end-exam" />
+                <ActionForm action={completeExam} hidden={{ ae, id: exam.id }} submit="End exam and send" pendingLabel="Ending…" className="mt-2 flex flex-wrap gap-2" testId="end-exam" />
               </div>
               <div>
                 <h3 className="font-semibold">Stop the exam</h3>
-                <ConsoleForm action={discontinueExam} hidden={{ ae, id: exam.id }} submit="Discontinue" submitClass="btn-secondary" className="mt-2 flex flex-wrap items-end gap-2" testId="discontinue-exam">
+                <ActionForm action={discontinueExam} hidden={{ ae, id: exam.id }} submit="Discontinue" submitClass="btn-secondary" className="mt-2 flex flex-wrap items-end gap-2" testId="discontinue-exam">
                   <label className="min-w-0 flex-1"><span className="label">Reason (CID 9300)</span>
                     <select name="reason" className="field" defaultValue="">
                       <option value="" disabled>Choose…</option>
                       {DISCONTINUATION_REASONS.map((r) => <option key={r.code} value={r.code}>{r.meaning}</option>)}
                     </select>
                   </label>
-                </ConsoleForm>
+                </ActionForm>
               </div>
             </>
           ) : (
@@ -88,7 +88,7 @@ export default async function ExamPage({ params }: { params: Promise<{ ae: strin
           )}
           <div>
             <h3 className="font-semibold">Send to</h3>
-            <ConsoleForm action={sendExam} hidden={{ ae, id: exam.id }} submit="Send" submitClass="btn-secondary" className="mt-2 flex flex-wrap items-end gap-2" testId="send-exam">
+            <ActionForm action={sendExam} hidden={{ ae, id: exam.id }} submit="Send" submitClass="btn-secondary" className="mt-2 flex flex-wrap items-end gap-2" testId="send-exam">
               <fieldset className="basis-full space-y-1 text-sm">
                 <legend className="sr-only">Destinations</legend>
                 {archives.map((d) => (
@@ -96,14 +96,14 @@ export default async function ExamPage({ params }: { params: Promise<{ ae: strin
                 ))}
                 {archives.length === 0 && <p className="text-slate-500">No archive configured: add one on the <Link className="underline" href={`/sandbox/modality/${ae}/network`}>Network</Link> tab.</p>}
               </fieldset>
-            </ConsoleForm>
+            </ActionForm>
           </div>
           <div>
             <h3 className="flex items-center gap-1.5 font-semibold"><HardDrive className="h-4 w-4 text-slate-500" aria-hidden /> Local copy</h3>
             <p className="text-sm text-slate-600" data-testid="committed-count">
               {exam.purgedAt ? `Purged ${formatDateTime(exam.purgedAt)}.` : `${committedImages.size} of ${exam.imageCount} images committed by an archive.`} Only committed images may be deleted from the scanner (IHE storage commitment).
             </p>
-            {!exam.purgedAt && <ConsoleForm action={purgeExam} hidden={{ ae, id: exam.id }} submit="Purge committed images" submitClass="btn-ghost px-3 py-1" className="mt-2 flex flex-wrap gap-2" testId="purge-exam" />}
+            {!exam.purgedAt && <ActionForm action={purgeExam} hidden={{ ae, id: exam.id }} submit="Purge committed images" submitClass="btn-ghost px-3 py-1" className="mt-2 flex flex-wrap gap-2" testId="purge-exam" />}
           </div>
           {sentSomewhere && (
             <Link href={`/sandbox/pacs/studies/${exam.studyInstanceUid}`} className="inline-flex items-center gap-1 text-sm font-medium text-brand-700 hover:underline">Open the study in the PACS console <ExternalLink className="h-3.5 w-3.5" aria-hidden /></Link>

@@ -1,12 +1,14 @@
 'use client';
-// A console form bound to one server action: disables itself while the action runs, then says what happened in
-// the console's words (success in green, the exact failure in red, fields marked).
+// A form bound to one server action (the scanner consoles', the scenarios'): disables itself while the action runs,
+// then says what happened in the action's words (success in green, the exact failure in red, fields marked).
 import { useActionState } from 'react';
-import type { ConsoleResult } from './actions';
 
-type Action = (prev: ConsoleResult | null, form: FormData) => Promise<ConsoleResult>;
+/** What such an action answers. */
+export type ActionResult = { ok: true; message: string } | { ok: false; error: string; fields?: Record<string, string[]> };
 
-export function ConsoleForm({
+type Action = (prev: ActionResult | null, form: FormData) => Promise<ActionResult>;
+
+export function ActionForm({
   action,
   hidden,
   submit,
@@ -27,7 +29,7 @@ export function ConsoleForm({
   testId?: string;
   confirm?: string;
 }) {
-  const [state, formAction, pending] = useActionState<ConsoleResult | null, FormData>(action, null);
+  const [state, formAction, pending] = useActionState<ActionResult | null, FormData>(action, null);
   return (
     <form
       action={formAction}
