@@ -11,7 +11,7 @@ import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { requireLearner, requireRole } from '@/app/_lib/session';
 import { echo, ScuError } from '@/sim/dimse/client';
 import { acquire, endExam } from '@/sim/modality/acquire';
-import { deleteDestination, getModalityConsole, peerFor, saveDestination, updateModalityConfig } from '@/sim/modality/config';
+import { deleteDestination, peerFor, saveDestination, updateModalityConfig } from '@/sim/modality/config';
 import { ModalityError } from '@/sim/modality/failures';
 import { DISCONTINUATION_REASONS } from '@/sim/modality/mpps';
 import { purgeAcquisition } from '@/sim/modality/purge';
@@ -323,13 +323,12 @@ export async function deleteScannerDestination(_prev: ConsoleResult | null, form
 export async function echoDestination(_prev: ConsoleResult | null, form: FormData): Promise<ConsoleResult> {
   return guard('The echo', async () => {
     await requireLearner();
-    const ctx = await scanner(form);
-    const fresh = await getModalityConsole(getDb(), ctx.sandbox.id, ctx.config.modalityAe);
-    const d = fresh?.destinations.find((x) => x.id === String(form.get('id') ?? ''));
-    if (!fresh || !d) throw new HttpError(404, 'That destination no longer exists. Reload the page.');
-    const r = await echo(peerFor(fresh.config, d));
+    const { config, destinations } = await scanner(form);
+    const d = destinations.find((x) => x.id === String(form.get('id') ?? ''));
+    if (!d) throw new HttpError(404, 'That destination no longer exists. Reload the page.');
+    const r = await echo(peerFor(config, d));
     return r.category === 'success'
-      ? { ok: true, message: `C-ECHO ${fresh.config.localAeTitle} → ${d.aeTitle}@${d.host}:${d.port}: success in ${r.ms} ms.` }
+      ? { ok: true, message: `C-ECHO ${config.localAeTitle} → ${d.aeTitle}@${d.host}:${d.port}: success in ${r.ms} ms.` }
       : { ok: false, error: `C-ECHO answered ${r.meaning}.` };
   });
 }
