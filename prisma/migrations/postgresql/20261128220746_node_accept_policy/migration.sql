@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "DicomNode" ADD COLUMN     "acceptPolicy" TEXT NOT NULL DEFAULT 'all';

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "AttemptItem_questionId_idx" ON "AttemptItem"("questionId");
