@@ -21,9 +21,9 @@ export async function main() {
   const url = databaseUrl();
   await applyMigrations(url);
   const db = createDb(url);
-  const demo = await seedDemo(db);
-  // a daemon running past midnight seeds the new day's demo orders, so the worklist always has today's
-  const stopDailyOrders = scheduleDailyOrders(db, demo.sandboxId);
+  await seedDemo(db);
+  // a daemon running past midnight seeds the new day's orders in every sandbox, so each worklist has today's
+  const stopDailyOrders = scheduleDailyOrders(db);
   const host = process.env.DICOM_HOST?.trim() || '127.0.0.1';
   const port = Number(process.env.DICOM_PORT ?? 11112);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`DICOM_PORT must be a port number, not "${process.env.DICOM_PORT}"`);

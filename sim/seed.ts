@@ -4,7 +4,7 @@
 // (sim/modality/config.ts) pointing at our listener.
 // Idempotent: safe on every start; it never overwrites a node an administrator has edited.
 import type { Db } from '@/prisma/db';
-import { seedModalities } from './modality/config';
+import { seedModalities, type SandboxAes } from './modality/config';
 import { seedOrders } from './ris/seedOrders';
 
 export const DEMO_SLUG = 'demo';
@@ -27,22 +27,62 @@ export function listenerFromEnv(env: NodeJS.ProcessEnv = process.env): { host: s
   return { host: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port: Number.isInteger(port) && port > 0 && port <= 65535 ? port : 11112 };
 }
 
+/** A DICOM node as the seed writes it (DicomNode's fields but the sandbox). */
+export interface NodeSeed {
+  aeTitle: string;
+  role: string;
+  local: boolean;
+  host: string;
+  port: number;
+  description: string;
+}
+
+/**
+ * The nodes of a sandbox whose archive and worklist AE titles are `aes` (a student's PACS_K7Q2 and RIS_K7Q2), served
+ * on `listener`; the same scanners and workstation as the demo as known calling AEs (routing is by the called AE,
+ * so calling AEs need not be unique across sandboxes).
+ */
+export function sandboxNodes(aes: SandboxAes, listener: { host: string; port: number }): NodeSeed[] {
+  return DEMO_NODES.map((n) => {
+    if (!n.local) return { ...n };
+    const aeTitle = n.role === 'archive' ? aes.archive : aes.worklist;
+    return { ...n, aeTitle, ...listener };
+  });
+}
+
+/** Adds the nodes a sandbox is missing; never touches one that exists (an administrator may have edited it). */
+export async function ensureNodes(db: Db, sandboxId: string, nodes: readonly NodeSeed[]): Promise<string[]> {
+  const existing = new Set((await db.dicomNode.findMany({ where: { sandboxId }, select: { aeTitle: true } })).map((n) => n.aeTitle));
+  const created: string[] = [];
+  for (const node of nodes) {
+    if (existing.has(node.aeTitle)) continue;
+    try {
+      await db.dicomNode.create({ data: { sandboxId, ...node } });
+    } catch (e) {
+      // another process added it at the same moment (unique sandboxId+aeTitle): it is there, which is all we want
+      if ((e as { code?: string }).code === 'P2002') continue;
+      throw e;
+    }
+    created.push(node.aeTitle);
+  }
+  return created;
+}
+
+/** Today's orders on the sandbox's RIS worklist and its scanners' settings pointing at its own archive and RIS. */
+export async function seedSandboxContent(db: Db, sandboxId: string, listener: { host: string; port: number }, aes: SandboxAes): Promise<void> {
+  // today's orders on the RIS worklist (another day adds that day's)
+  await seedOrders(db, sandboxId);
+  // the scanners' network settings (left alone once they exist: a person may have edited them)
+  await seedModalities(db, sandboxId, listener, aes);
+}
+
 export async function seedDemo(db: Db, opts: { listener?: { host: string; port: number } } = {}): Promise<{ sandboxId: string; created: string[] }> {
   const sandbox = await db.sandbox.upsert({
     where: { slug: DEMO_SLUG },
     update: {},
     create: { slug: DEMO_SLUG, name: 'Demo hospital' },
   });
-  const existing = new Set((await db.dicomNode.findMany({ where: { sandboxId: sandbox.id }, select: { aeTitle: true } })).map((n) => n.aeTitle));
-  const created: string[] = [];
-  for (const node of DEMO_NODES) {
-    if (existing.has(node.aeTitle)) continue;
-    await db.dicomNode.create({ data: { sandboxId: sandbox.id, ...node } });
-    created.push(node.aeTitle);
-  }
-  // today's orders on the RIS worklist (another day adds that day's)
-  await seedOrders(db, sandbox.id);
-  // the scanners' network settings (left alone once they exist: a person may have edited them)
-  await seedModalities(db, sandbox.id, opts.listener ?? listenerFromEnv());
+  const created = await ensureNodes(db, sandbox.id, DEMO_NODES);
+  await seedSandboxContent(db, sandbox.id, opts.listener ?? listenerFromEnv(), { archive: 'PACS', worklist: 'RIS' });
   return { sandboxId: sandbox.id, created };
 }

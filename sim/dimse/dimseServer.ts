@@ -11,6 +11,7 @@ import dimse from 'dcmjs-dimse';
 import type { Db } from '../../prisma/db';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../dicom/part10';
 import { describeStatus, Status } from '../dicom/status';
+import { acceptPolicyOf, narrowSupported } from '../archive/acceptPolicy';
 import { negotiateContexts, type ContextDecision } from './contextPolicy';
 import { AssociationLogWriter, NetworkLog } from './networkLog';
 import { decodeCommandSet, encodeCommandSet } from './commandSet';
@@ -73,12 +74,18 @@ export const Reject = {
   congestion: { result: 2, source: 3, reason: 1, text: 'rejected-transient, service-provider (presentation): temporary-congestion (1)' },
   limit: { result: 2, source: 3, reason: 2, text: 'rejected-transient, service-provider (presentation): local-limit-exceeded (2)' },
   noContexts: { result: 1, source: 1, reason: 1, text: 'rejected-permanent, service-user: no-reason-given (1): no presentation context could be accepted' },
+  // the archive service is stopped (PACS console, pacs-offline fault): PS3.8 9.3.4 has no "service stopped"
+  // reason; a provider that cannot take the association now but may later answers transient + temporary
+  // congestion (source 3, reason 1), which tells the requestor to try again later rather than to fix its setup
+  stopped: { result: 2, source: 3, reason: 1, text: 'rejected-transient, service-provider (presentation): temporary-congestion (1): the archive service is stopped' },
 } as const;
 
 interface Route {
   sandboxId: string;
   local: NodeRef;
   peer: NodeRef;
+  /** network-stall fault armed for this sandbox's archive when the association was routed (claimed at the first C-STORE) */
+  stallAfter: number | null;
 }
 
 type RouteResult = { ok: true; route: Route } | { ok: false; reject: (typeof Reject)[keyof typeof Reject]; sandboxId: string | null; detail: string };
@@ -88,7 +95,22 @@ async function routeAssociation(db: Db, calledAe: string, callingAe: string): Pr
   if (!local) {
     return { ok: false, reject: Reject.calledAe, sandboxId: null, detail: `no sandbox serves the AE title "${calledAe}": check the called AE` };
   }
-  const peer = await db.dicomNode.findFirst({ where: { sandboxId: local.sandboxId, aeTitle: callingAe, local: false } });
+  // the archive's service state (sim/archive/archiveService.ts) with the peer lookup, in parallel: one primary-key
+  // read per archive association, no added round trip
+  const [peer, service] = await Promise.all([
+    db.dicomNode.findFirst({ where: { sandboxId: local.sandboxId, aeTitle: callingAe, local: false } }),
+    local.role === 'archive'
+      ? db.sandbox.findUnique({ where: { id: local.sandboxId }, select: { archiveStoppedAt: true, archiveStoppedReason: true, archiveStallAfter: true } })
+      : null,
+  ]);
+  if (service?.archiveStoppedAt) {
+    return {
+      ok: false,
+      reject: Reject.stopped,
+      sandboxId: local.sandboxId,
+      detail: `${calledAe} is stopped since ${service.archiveStoppedAt.toISOString()} (${service.archiveStoppedReason || 'no reason given'}): start it on the PACS console, then retry`,
+    };
+  }
   if (!peer) {
     return {
       ok: false,
@@ -97,8 +119,8 @@ async function routeAssociation(db: Db, calledAe: string, callingAe: string): Pr
       detail: `"${callingAe}" is not a known node of the sandbox that owns ${calledAe}: add it to the DICOM nodes or fix the calling AE`,
     };
   }
-  const ref = (n: typeof local): NodeRef => ({ id: n.id, aeTitle: n.aeTitle, role: n.role, host: n.host, port: n.port });
-  return { ok: true, route: { sandboxId: local.sandboxId, local: ref(local), peer: ref(peer) } };
+  const ref = (n: typeof local): NodeRef => ({ id: n.id, aeTitle: n.aeTitle, role: n.role, host: n.host, port: n.port, acceptPolicy: acceptPolicyOf(n.acceptPolicy) });
+  return { ok: true, route: { sandboxId: local.sandboxId, local: ref(local), peer: ref(peer), stallAfter: service?.archiveStallAfter ?? null } };
 }
 
 const COMMAND_NAMES: Record<number, string> = {
@@ -185,6 +207,10 @@ class Connection extends Scp {
   private endDetail = '';
   private startedAt = new Date();
   private finished = false;
+  /** network-stall fault armed when routed: C-STOREs seen, and whether this association won the one-shot stall */
+  private stall: { after: number; seen: number; claim: Promise<boolean> | undefined } | undefined;
+  /** why the association went quiet (network stall), put in front of how it ended in the network log */
+  private stallNote = '';
 
   constructor(socket: net.Socket, opts: Record<string, unknown>, shared: Shared) {
     super(socket, opts);
@@ -233,7 +259,8 @@ class Connection extends Scp {
     }
     if (this.logWriter && this.outcome !== 'rejected') {
       const outcome = this.outcome === 'accepted' ? 'aborted' : (this.outcome ?? 'failed');
-      const detail = this.endDetail || (this.outcome === 'accepted' ? 'connection closed without A-RELEASE' : '');
+      const ended = this.endDetail || (this.outcome === 'accepted' ? 'connection closed without A-RELEASE' : '');
+      const detail = this.stallNote ? `${this.stallNote}; then ${ended}` : ended;
       void this.logWriter.close({ outcome, ...this.byteCounts(), detail });
     }
   }
@@ -450,7 +477,8 @@ class Connection extends Scp {
       for (const sop of s.requestorScpRole ?? []) requestorScpRole.add(sop);
     }
     const proposed = this.proposedContexts();
-    const decisions = negotiateContexts(proposed, supported, { requestorScpRole });
+    // the archive node's storage policy (acceptPolicy.ts): a syntax it does not take gets result 4
+    const decisions = negotiateContexts(proposed, narrowSupported(supported, route.local.acceptPolicy ?? 'all'), { requestorScpRole });
     const answered = new Set<string>();
     for (const d of decisions) {
       const context = association.getPresentationContext(d.id);
@@ -467,6 +495,7 @@ class Connection extends Scp {
       return;
     }
     this.route = route;
+    if (route.stallAfter !== null) this.stall = { after: route.stallAfter, seen: 0, claim: undefined };
     this.outcome = 'accepted';
     this.logWriter = this.shared.log.open({
       sandboxId: route.sandboxId,
@@ -579,8 +608,8 @@ class Connection extends Scp {
     return this.handlersByAbstract.get(abstractSyntax);
   }
 
-  private logDimse(command: string, req: DimseRequest, result: DimseResult, started: number, bytes: number, sopClassUid?: string, sopInstanceUid?: string) {
-    const meaning = describeStatus(result.status) + (result.logDetail || result.errorComment ? `: ${result.logDetail ?? result.errorComment}` : '');
+  private logDimse(command: string, req: DimseRequest, result: DimseResult, started: number, bytes: number, sopClassUid?: string, sopInstanceUid?: string, meaningOverride?: string) {
+    const meaning = meaningOverride ?? describeStatus(result.status) + (result.logDetail || result.errorComment ? `: ${result.logDetail ?? result.errorComment}` : '');
     this.logWriter?.dimse({
       command,
       sopClassUid: sopClassUid ?? safe(() => req.getAffectedSopClassUid()) ?? safe(() => req.getRequestedSopClassUid()) ?? '',
@@ -731,6 +760,29 @@ class Connection extends Scp {
   }
 
   cStoreRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    const stall = this.stall;
+    if (!stall) return this.storeRequest(req, callback);
+    // network-stall fault: the first C-STORE claims the one-shot stall (a conditional update: one association
+    // of all listeners wins it); the winner answers `after` C-STOREs, then sends nothing more, as a PACS whose
+    // network froze mid-association. The requestor's DIMSE timeout fires and it aborts (PS3.8 9.3.8); what was
+    // not answered is not stored, so a Retry sends exactly those images once.
+    const n = ++stall.seen;
+    stall.claim ??= this.shared.db.sandbox
+      .updateMany({ where: { id: this.route!.sandboxId, archiveStallAfter: stall.after }, data: { archiveStallAfter: null } })
+      .then((r) => r.count === 1, () => false);
+    const p = stall.claim.then((won) => {
+      if (!won) {
+        this.stall = undefined;
+        return this.storeRequest(req, callback);
+      }
+      if (n <= stall.after) return this.storeRequest(req, callback);
+      this.stallNote ||= `network stall (injected fault): the archive stopped answering after ${stall.after} C-STORE response${stall.after === 1 ? '' : 's'}`;
+      this.logDimse('C-STORE-RQ', req, { status: -1, logDetail: undefined }, performance.now(), (req.getDataset() as unknown as RawDatasetCollector).length, req.getAffectedSopClassUid(), req.getAffectedSopInstanceUid(), 'not answered: the network stalled (no C-STORE-RSP sent); nothing was stored');
+    });
+    this.track(p);
+  }
+
+  private storeRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
     mark('1 receive the request');
     const raw = req.getDataset() as unknown as RawDatasetCollector;
     const affectedSopClassUid = req.getAffectedSopClassUid();

@@ -23,6 +23,8 @@ export interface NodeRef {
   role: string;
   host: string;
   port: number;
+  /** a local archive node's storage policy (sim/archive/acceptPolicy.ts); absent: every syntax */
+  acceptPolicy?: 'all' | 'lossless' | 'uncompressed';
 }
 
 /** What a handler knows about the association it serves. */

@@ -1,13 +1,15 @@
 // Scheduled Workflow end to end at the CT console, over real DICOM on our listener: worklist → acquire (MPPS IN
 // PROGRESS) → send → storage commitment → MPPS COMPLETED; the order follows. Also the manual path and MPPS failures.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../prisma/testing';
 import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
 import type { DicomServices } from '../startDicomServices';
 import { acquire, endExam } from './acquire';
-import { getModalityConsole, peerFor, saveDestination } from './config';
+import { splitPart10 } from '../dicom/part10';
+import { getModalityConsole, peerFor, saveDestination, updateModalityConfig } from './config';
 import { createSendJobs, runSendJob } from './sendQueue';
 import { imagePath } from './store';
 import { queryWorklist } from './worklist';
@@ -104,5 +106,27 @@ describe('acquire', () => {
     expect(ended.mppsError).toBe('');
     expect(ended.mppsStatus).toBe('COMPLETED');
     expect(ended.mppsSopInstanceUid).not.toBe('');
+  });
+
+  it('stores and sends in the scanner\'s lossless "Send images as" syntax, and the archive keeps it as sent', async () => {
+    const JPEG_LS = '1.2.840.10008.1.2.4.80';
+    await expect(updateModalityConfig(t.db, sandboxId, 'CT1', { transferSyntaxUid: '1.2.840.10008.1.2.4.91' })).rejects.toThrow(/one of the syntaxes the scanner can send/);
+    await updateModalityConfig(t.db, sandboxId, 'CT1', { transferSyntaxUid: JPEG_LS });
+    try {
+      const patient = { patientName: 'SQUEEZE^SAM', patientId: 'TS1' };
+      const acq = await acquire(t.db, { sandboxId, modalityAe: 'CT1', source: { kind: 'manual', patient }, protocolId: 'ct-head', slices: 2, seed: 11 });
+      const local = imagePath(acq.folder, acq.images[0].file);
+      expect(splitPart10(readFileSync(local)).transferSyntaxUid).toBe(JPEG_LS);
+      const [job] = await createSendJobs(t.db, acq.id);
+      expect((await runSendJob(t.db, job.id)).status).toBe('done');
+      const stored = await t.db.instance.findFirstOrThrow({ where: { sandboxId, sopInstanceUid: acq.images[0].sopInstanceUid } });
+      expect(stored.transferSyntaxUid).toBe(JPEG_LS);
+      // stored as received: the archive's data set is the scanner's, byte for byte, under its own meta header
+      // (pixels unchanged by the re-encoding: sendSyntax.test.ts)
+      const dataset = (b: Buffer) => b.subarray(splitPart10(b).datasetOffset);
+      expect(dataset(readFileSync(join(harness.archiveDir, stored.filePath))).equals(dataset(readFileSync(local)))).toBe(true);
+    } finally {
+      await updateModalityConfig(t.db, sandboxId, 'CT1', { transferSyntaxUid: '1.2.840.10008.1.2.1' });
+    }
   });
 });

@@ -13,6 +13,8 @@ import { aeTitleSchema, peerFor } from './config';
 import { describeFailure, dimseFailure, failureOf, ModalityError } from './failures';
 import { GenerateError, PROTOCOLS, writeStudy, type GenModality } from './generate';
 import { createMpps, DISCONTINUATION_REASONS, mppsCreateAttributes, mppsSetAttributes, setMpps, type MppsSeries } from './mpps';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/transferSyntaxes';
+import { encodeForSend } from './sendSyntax';
 import { newAcquisitionFolder, relativeFile } from './store';
 import type { WorklistItem } from './worklist';
 
@@ -182,6 +184,8 @@ export async function acquire(db: Db, input: AcquireInput): Promise<AcquisitionW
       },
       path,
     );
+    // the scanner's "Send images as" setting: stored on its disk in that syntax, sent as stored
+    if (config.transferSyntaxUid !== EXPLICIT_VR_LITTLE_ENDIAN) await encodeForSend(written.files.map((f) => f.path), config.transferSyntaxUid);
   } catch (e) {
     // the step was announced: tell the RIS it ended without images (CID 9300 "Equipment failure")
     if (mpps.mppsSopInstanceUid) {

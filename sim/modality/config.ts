@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../../prisma/db';
 import type { Peer } from '../dimse/client';
-import { transferSyntax } from '../dicom/transferSyntaxes';
+import { isSendSyntax, SEND_SYNTAXES } from './sendSyntax';
 import { ModalityError } from './failures';
 import type { ModalityConfig, ModalityDestination } from '../../prisma/generated/sqlite/client';
 
@@ -54,7 +54,8 @@ export const configInputSchema = z.object({
   /** (0008,1010) Station Name, SH */
   stationName: z.string().trim().max(16, 'a station name has at most 16 characters (SH)').regex(/^[^\\\x00-\x1f]*$/, 'no backslash or control characters').optional(),
   timeoutSeconds: z.coerce.number().int('whole seconds').min(1, 'at least 1 s').max(600, 'at most 600 s').optional(),
-  transferSyntaxUid: z.string().trim().refine((u) => !!transferSyntax(u), 'a transfer syntax UID this system knows').optional(),
+  /** what the scanner stores and sends: uncompressed or a lossless syntax (sendSyntax.ts) */
+  transferSyntaxUid: z.string().trim().refine((u) => isSendSyntax(u), `one of the syntaxes the scanner can send: ${SEND_SYNTAXES.map((c) => c.label).join(', ')}`).optional(),
 });
 export type ConfigInput = z.input<typeof configInputSchema>;
 
@@ -115,20 +116,31 @@ export const DEMO_MODALITIES = [
   { modalityAe: 'US1', modality: 'US', stationName: 'US1' },
 ] as const;
 
+/** The called AE titles a sandbox's scanners talk to: the demo's PACS and RIS, or a student's PACS_K7Q2 and RIS_K7Q2. */
+export interface SandboxAes {
+  archive: string;
+  worklist: string;
+}
+
 /**
- * Settings and destinations of CT1, DX1, MR1 and US1: the archive PACS (default send destination), RIS for the
- * worklist and RIS for MPPS, all on our listener. A scanner that already has settings is left alone, so what a
- * person edited (or deleted) stays as they left it.
+ * Settings and destinations of CT1, DX1, MR1 and US1: the sandbox's archive (default send destination, PACS in the
+ * demo), its RIS for the worklist and for MPPS, all on our listener. A scanner that already has settings is left
+ * alone, so what a person edited (or deleted) stays as they left it.
  */
-export async function seedModalities(db: Db, sandboxId: string, listener: { host: string; port: number }): Promise<void> {
+export async function seedModalities(
+  db: Db,
+  sandboxId: string,
+  listener: { host: string; port: number },
+  aes: SandboxAes = { archive: 'PACS', worklist: 'RIS' },
+): Promise<void> {
   for (const m of DEMO_MODALITIES) {
     const existing = await db.modalityConfig.findUnique({ where: { sandboxId_modalityAe: { sandboxId, modalityAe: m.modalityAe } } });
     if (existing) continue;
     const where = { sandboxId, modalityAe: m.modalityAe };
     const destinations = [
-      { ...where, role: 'archive', name: 'Main PACS', aeTitle: 'PACS', ...listener, isDefault: true },
-      { ...where, role: 'worklist', name: 'RIS worklist', aeTitle: 'RIS', ...listener, isDefault: false },
-      { ...where, role: 'mpps', name: 'RIS MPPS', aeTitle: 'RIS', ...listener, isDefault: false },
+      { ...where, role: 'archive', name: 'Main PACS', aeTitle: aes.archive, ...listener, isDefault: true },
+      { ...where, role: 'worklist', name: 'RIS worklist', aeTitle: aes.worklist, ...listener, isDefault: false },
+      { ...where, role: 'mpps', name: 'RIS MPPS', aeTitle: aes.worklist, ...listener, isDefault: false },
     ];
     try {
       await db.$transaction([

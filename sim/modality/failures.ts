@@ -43,7 +43,7 @@ function rejection(f: Extract<ConsoleFailure, { kind: 'association-rejected' }>)
   if (f.source === 2) {
     return `${what}: ${f.reason === 2 ? 'protocol version not supported' : 'no reason given'} (${permanence}, ACSE) — the peer does not speak this DICOM protocol version`;
   }
-  if (f.reason === 1) return `${what}: temporary congestion (${permanence}) — the PACS is busy: retry in a moment`;
+  if (f.reason === 1) return `${what}: temporary congestion (${permanence}) — the PACS is busy or its service is stopped: retry in a moment, and if it keeps failing ask whether the archive service is running`;
   if (f.reason === 2) return `${what}: local limit exceeded (${permanence}) — the PACS has too many associations open: retry in a moment`;
   return `${what}: reason ${f.reason} (${permanence})`;
 }

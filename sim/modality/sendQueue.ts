@@ -9,6 +9,7 @@ import { store, type Peer, type StoreResult } from '../dimse/client';
 import type { SendJob, SendItem } from '../../prisma/generated/sqlite/client';
 import { peerFor, targetOf } from './config';
 import { commitInstances, DEFAULT_COMMIT_WAIT_MS } from './commitment';
+import { encodeForSend, fileSyntax, sendSyntaxLabel } from './sendSyntax';
 import { describeFailure, dimseFailure, failureOf, ModalityError, type ConsoleFailure } from './failures';
 import { exists, imagePath } from './store';
 
@@ -122,7 +123,7 @@ async function claim(db: Db, jobId: string): Promise<boolean> {
 
 /** Progress of one attempt, written in batches (one updateMany per outcome) so hundreds of images stay fast. */
 class ProgressWriter {
-  private buffer: { itemId: string; result: StoreResult }[] = [];
+  private buffer: { itemId: string; result: StoreResult; at: number }[] = [];
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
@@ -132,7 +133,8 @@ class ProgressWriter {
   ) {}
 
   push(itemId: string, result: StoreResult) {
-    this.buffer.push({ itemId, result });
+    // when the archive answered, not when the batch is written (the progress bar and the bench read sentAt)
+    this.buffer.push({ itemId, result, at: Date.now() });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -148,23 +150,23 @@ class ProgressWriter {
     return this.chain;
   }
 
-  private async write(batch: { itemId: string; result: StoreResult }[]) {
-    const now = new Date();
-    const groups = new Map<string, { ok: boolean; status: number; meaning: string; ids: string[] }>();
-    for (const { itemId, result } of batch) {
+  private async write(batch: { itemId: string; result: StoreResult; at: number }[]) {
+    const groups = new Map<string, { ok: boolean; status: number; meaning: string; ids: string[]; at: number }>();
+    for (const { itemId, result, at } of batch) {
       // success and warning both mean the archive has the image (PS3.4 B.2.3)
       const ok = result.category === 'success' || result.category === 'warning';
       // a negative status: never sent (no presentation context for its syntax); the reason is in `meaning`
       const key = `${ok}|${result.status}|${result.status < 0 ? result.meaning : ''}`;
-      const g = groups.get(key) ?? { ok, status: result.status, meaning: result.meaning, ids: [] };
+      const g = groups.get(key) ?? { ok, status: result.status, meaning: result.meaning, ids: [], at };
       g.ids.push(itemId);
+      g.at = Math.max(g.at, at);
       groups.set(key, g);
     }
     for (const g of groups.values()) {
       await this.db.sendItem.updateMany({
         where: { id: { in: g.ids } },
         data: g.ok
-          ? { status: 'sent', dimseStatus: g.status, message: g.status ? describeFailure(dimseFailure('C-STORE', g.status)).replace(' failed:', ' warning:') : '', sentAt: now }
+          ? { status: 'sent', dimseStatus: g.status, message: g.status ? describeFailure(dimseFailure('C-STORE', g.status)).replace(' failed:', ' warning:') : '', sentAt: new Date(g.at) }
           : g.status < 0
             ? { status: 'failed', dimseStatus: null, message: `Not sent: ${g.meaning}` }
             : { status: 'failed', dimseStatus: g.status, message: describeFailure(dimseFailure('C-STORE', g.status)) },
@@ -227,6 +229,16 @@ async function attempt(db: Db, jobId: string): Promise<void> {
     await db.sendItem.updateMany({ where: { id: { in: gone } }, data: { status: 'failed', message: 'The local copy of this image is gone (purged or deleted) — it cannot be sent from this scanner', attempts: { increment: 1 } } });
   }
   const files = [...byFile.keys()];
+  // the "Send images as" setting changed since the exam was acquired: the scanner converts its stored images
+  // first (losslessly; one header read when nothing changed), as the console says
+  if (files.length && (await fileSyntax(files[0])) !== config.transferSyntaxUid) {
+    try {
+      await encodeForSend(files, config.transferSyntaxUid);
+    } catch (e) {
+      await finish({ status: 'failed', errorKind: '', error: `The images could not be converted to ${sendSyntaxLabel(config.transferSyntaxUid)} for sending: ${(e as Error).message}` });
+      return;
+    }
+  }
   const progress = new ProgressWriter(db, jobId);
   let failure: ConsoleFailure | undefined;
   if (files.length) {

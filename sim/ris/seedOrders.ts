@@ -109,16 +109,23 @@ export function msToNextDay(now: Date): number {
 }
 
 /**
- * Seeds each new day's orders shortly after local midnight, for a daemon that runs for days (sim/daemon.ts), so
- * the demo worklist is never empty. Returns the function that stops it (the daemon calls it on shutdown).
+ * Seeds each new day's orders shortly after local midnight in every sandbox (the demo and each student's), for a
+ * daemon that runs for days (sim/daemon.ts), so no worklist is ever empty. Returns the function that stops it (the
+ * daemon calls it on shutdown).
  */
-export function scheduleDailyOrders(db: Db, sandboxId: string): () => void {
+export function scheduleDailyOrders(db: Db): () => void {
   let timer: NodeJS.Timeout | undefined;
+  const seedAll = async () => {
+    for (const sandbox of await db.sandbox.findMany({ select: { id: true, slug: true }, orderBy: { createdAt: 'asc' } })) {
+      await seedOrders(db, sandbox.id)
+        .then((r) => r.created.length && console.log(`RIS: seeded ${r.created.length} orders for ${r.date} in sandbox ${sandbox.slug}`))
+        .catch((e) => console.error(`RIS: could not seed today's orders in sandbox ${sandbox.slug}: ${(e as Error).message}`));
+    }
+  };
   const arm = () => {
     timer = setTimeout(() => {
-      seedOrders(db, sandboxId)
-        .then((r) => r.created.length && console.log(`RIS: seeded ${r.created.length} demo orders for ${r.date}`))
-        .catch((e) => console.error(`RIS: could not seed today's demo orders: ${(e as Error).message}`))
+      seedAll()
+        .catch((e) => console.error(`RIS: could not list the sandboxes to seed today's orders: ${(e as Error).message}`))
         .finally(arm);
     }, msToNextDay(new Date()));
     timer.unref();
