@@ -156,4 +156,117 @@ export const SCENARIO_DATA: unknown[] = [
     ],
     startPlace: '/sandbox/pacs/network-log',
   },
+  {
+    id: 'split-study',
+    title: 'Split study — half a CT chest',
+    story:
+      'It is 09:10. The CT chest for Mrs Nakamura was scanned an hour ago, but the radiologist cannot find the second series: the study '
+      + 'she opened from the accession number has the arterial phase only. The CT technologist says the scanner "froze" between the two '
+      + 'phases and she typed the patient in again to finish the delayed series.',
+    task: 'Find where the missing series went and bring the whole exam together under the order\'s study, without sending or scanning anything again and without deleting images.',
+    faults: [{ faultId: 'split-study', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'NAKAMURA^HANA', patientId: 'SCN0012', patientBirthDate: '19740309', patientSex: 'F', requestedProcedureDescription: 'CT CHEST WITH CONTRAST' } }],
+    timeBudgetMinutes: 12,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Split and merged studies' },
+      { slug: 'dicom-information-model', heading: 'How a study splits' },
+    ],
+    startPlace: '/sandbox/pacs',
+  },
+  {
+    id: 'merged-study',
+    title: 'Merged study — an abdomen in the chest',
+    story:
+      'It is 15:30. Mr Okafor had a CT chest and a CT abdomen ordered by two different teams, scanned back to back. The chest radiologist '
+      + 'has just phoned: "there is an abdomen in my chest study", and the abdomen order still shows no images on the PACS.',
+    task: 'Give each order its own study: the abdomen series must carry the abdomen order\'s accession number and Study Instance UID, with nothing lost or sent twice.',
+    faults: [{ faultId: 'merged-study', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'OKAFOR^CHIDI', patientId: 'SCN0013', patientBirthDate: '19660721', patientSex: 'M', requestedProcedureDescription: 'CT CHEST WITH CONTRAST' } }],
+    timeBudgetMinutes: 15,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Split and merged studies' },
+      { slug: 'dicom-information-model', heading: 'How studies merge' },
+    ],
+    startPlace: '/sandbox/pacs',
+  },
+  {
+    id: 'pacs-offline',
+    title: 'PACS offline — rejected, and again on Retry',
+    story:
+      'It is 07:55. The night PACS administrator left a note: "archive maintenance done". Since then the CT has sent nothing: every send is '
+      + 'rejected, the technologist has pressed Retry three times, and the worklist on the same server works perfectly.',
+    task: 'Find out why the archive turns the CT away, put the archive back in service, and deliver the waiting exam once, without scanning again.',
+    faults: [{ faultId: 'pacs-offline', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'HALVORSEN^INGRID', patientId: 'SCN0014', patientBirthDate: '19590614', patientSex: 'F', requestedProcedureDescription: 'CT HEAD WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 10,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Send failed: three different failures' },
+      { slug: 'dicom-services', heading: 'Associations: the handshake before any work' },
+    ],
+    startPlace: '/sandbox/modality/CT1',
+  },
+  {
+    id: 'network-stall',
+    title: 'Half an exam and a timeout',
+    story:
+      'It is 13:20. The network team is replacing a switch "with no interruption". The MR knee went out at 13:12: the first image is on the '
+      + 'PACS, the rest of the exam is not, and the send queue says the scanner timed out waiting for the archive.',
+    task: 'Find the failed association in the network log, then get the rest of the exam onto the PACS so that every image is there exactly once.',
+    faults: [{ faultId: 'network-stall', params: { modalityAe: 'MR1', stallAfter: 1 }, order: { patientName: 'OYELARAN^TUNDE', patientId: 'SCN0015', patientBirthDate: '19880130', patientSex: 'M', requestedProcedureDescription: 'MR KNEE WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 10,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Send failed: three different failures' },
+      { slug: 'dicom-services', heading: 'C-STORE: sending images' },
+    ],
+    startPlace: '/sandbox/pacs/network-log',
+  },
+  {
+    id: 'study-unverified',
+    title: 'The study nobody ordered',
+    story:
+      'It is 10:35. The chest X-ray for Mr Lindqvist arrived on the PACS at 10:05, but it is stuck "unverified" and the radiologist cannot '
+      + 'report it. The RIS still shows his order as not done. The DX room had a worklist outage this morning and keyed in a few accession numbers by hand.',
+    task: 'Find why the study is held, link it to Mr Lindqvist\'s order so that it carries the right accession number, and release it for reading, without taking the X-ray again.',
+    faults: [{ faultId: 'study-unverified', params: { modalityAe: 'DX1' }, order: { patientName: 'LINDQVIST^ERIK', patientId: 'SCN0016', patientBirthDate: '19470922', patientSex: 'M', requestedProcedureDescription: 'DX CHEST PA' } }],
+    timeBudgetMinutes: 12,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'ris-pacs-integration', heading: 'Two systems, one exam' },
+      { slug: 'dicom-information-model', heading: 'How a study splits' },
+    ],
+    startPlace: '/sandbox/pacs',
+  },
+  {
+    id: 'reading-filter-hides',
+    title: 'On the PACS, not on my list',
+    story:
+      'It is 16:15. The CT abdomen for Mrs Ferreira was sent at 15:50 and the PACS console shows every image. You are covering the reading '
+      + 'list this afternoon and the study is simply not on it. You set up a saved filter, "My worklist", last week and use it every day.',
+    task: 'Find out why your reading worklist does not show the exam, and correct your saved filter so that it does. Nothing needs to be sent again.',
+    faults: [{ faultId: 'reading-filter-hides', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'FERREIRA^LUCIA', patientId: 'SCN0017', patientBirthDate: '19720517', patientSex: 'F', requestedProcedureDescription: 'CT ABDOMEN WITH CONTRAST' } }],
+    timeBudgetMinutes: 8,
+    difficulty: 'warm-up',
+    lessons: [
+      { slug: 'what-is-a-pacs', heading: 'Display: workstations and viewers' },
+    ],
+    startPlace: '/sandbox/reading',
+  },
+  {
+    id: 'syntax-not-accepted',
+    title: 'Compressed at the source, refused at the door',
+    story:
+      'It is 13:20. Over lunch a vendor engineer "saved the hospital network" by setting the CT to compress its images before sending. '
+      + 'Since then the CT console shows every image of the 13:05 chest exam as not sent, although its echo to the PACS still succeeds. '
+      + 'The PACS team says nothing changed on their side since they tightened what the archive accepts last month.',
+    task: 'Find out why the archive takes none of the images, make the scanner and the archive agree on a transfer syntax (without letting anything lossy in), and get the exam onto the PACS once, without scanning again.',
+    faults: [{ faultId: 'syntax-not-accepted', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'ABARA^NGOZI', patientId: 'SCN0018', patientBirthDate: '19810603', patientSex: 'F', requestedProcedureDescription: 'CT CHEST WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 12,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'image-compression', heading: 'Transfer syntaxes: how compression travels in DICOM' },
+      { slug: 'dicom-services', heading: 'Associations: the handshake before any work' },
+    ],
+    startPlace: '/sandbox/modality/CT1',
+  },
 ];

@@ -16,7 +16,7 @@ describe('fault scenarios', () => {
     expect(all.some((s) => s.difficulty === 'warm-up' && s.faults.length === 1)).toBe(true);
     expect(all.filter((s) => s.faults.length > 1).length).toBeGreaterThanOrEqual(1);
     expect(new Set(all.flatMap((s) => s.faults.map((f) => f.faultId)))).toEqual(
-      new Set(['send-wrong-port', 'send-ae-mismatch', 'send-storage-full', 'worklist-missing', 'mpps-in-progress']),
+      new Set(['send-wrong-port', 'send-ae-mismatch', 'send-storage-full', 'worklist-missing', 'mpps-in-progress', 'split-study', 'merged-study', 'pacs-offline', 'network-stall', 'syntax-not-accepted', 'study-unverified', 'reading-filter-hides']),
     );
     expect(all.find((s) => s.id === 'send-failed-wrong-port')?.faults).toMatchObject([{ faultId: 'send-wrong-port', params: { modalityAe: 'CT1', mode: 'port' }, order: { patientName: 'DOE^MARGARET' } }]);
     // every exam has the story's own patient, so an attempt never uses up the shared demo worklist

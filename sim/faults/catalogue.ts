@@ -14,6 +14,10 @@ import { OrderError, rescheduleOrder } from '../ris/orders';
 import { examChecks, examParams, examRef, examUndo, scanFromWorklist, scanner, scannerWorklist, sendExam } from './exam';
 import { deleteRemoteNode, saveRemoteNode, setStorageQuota, storageUsed } from './fixTools';
 import { defineFault, FaultError, type CheckResult, type Fault } from './types';
+import { mergedStudy, splitStudy } from './studyFaults';
+import { networkStall, pacsOffline } from './networkFaults';
+import { readingFilterHides, studyUnverified } from './studyStatusFaults';
+import { syntaxNotAccepted } from './syntaxFault';
 
 export { type CheckResult, type Fault } from './types';
 
@@ -341,7 +345,7 @@ const mppsInProgress = defineFault({
 });
 
 /** Every fault, in the order the catalogue lists them. */
-export const CATALOGUE: readonly Fault[] = [sendWrongPort, sendAeMismatch, sendStorageFull, worklistMissing, mppsInProgress];
+export const CATALOGUE: readonly Fault[] = [sendWrongPort, sendAeMismatch, sendStorageFull, worklistMissing, mppsInProgress, splitStudy, mergedStudy, pacsOffline, networkStall, syntaxNotAccepted, studyUnverified, readingFilterHides];
 
 export function findFault(id: string): Fault | undefined {
   return CATALOGUE.find((f) => f.id === id);

@@ -51,7 +51,11 @@ export async function scannerWorklist(db: Db, sandboxId: string, modalityAe: str
  * What a technologist does at the console: pick the order from the worklist, acquire (MPPS IN PROGRESS), and
  * optionally report COMPLETED. Nothing is sent yet, so a fault can break the network first.
  */
-export async function scanFromWorklist(db: Db, sandboxId: string, p: { modalityAe: string; accessionNumber?: string; slices: number }, complete: boolean): Promise<AcquisitionWithImages> {
+export async function scanFromWorklist(
+  db: Db, sandboxId: string, p: { modalityAe: string; accessionNumber?: string; slices: number }, complete: boolean,
+  /** what the technologist changed by hand before acquiring (study-unverified: a mistyped accession) */
+  adjust?: (item: WorklistItem) => WorklistItem,
+): Promise<AcquisitionWithImages> {
   const items = await scannerWorklist(db, sandboxId, p.modalityAe);
   const item = p.accessionNumber ? items.find((i) => i.accessionNumber === p.accessionNumber) : items[0];
   if (!item) {
@@ -65,7 +69,7 @@ export async function scanFromWorklist(db: Db, sandboxId: string, p: { modalityA
   if (!protocol) throw new FaultError('invalid', `no acquisition protocol for a ${s.config.modality} scanner`);
   try {
     const acq = await acquire(db, {
-      sandboxId, modalityAe: p.modalityAe, source: { kind: 'worklist', item }, protocolId: protocol.id,
+      sandboxId, modalityAe: p.modalityAe, source: { kind: 'worklist', item: adjust ? adjust(item) : item }, protocolId: protocol.id,
       slices: s.config.modality === 'CT' ? p.slices : undefined, seed: 1,
     });
     if (complete) await endExam(db, acq.id, { status: 'COMPLETED' });
