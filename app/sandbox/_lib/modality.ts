@@ -1,10 +1,11 @@
-// Read models for the scanner consoles (/sandbox/modality/[ae]): the demo sandbox's simulated modalities, their
+// Read models for the scanner consoles (/sandbox/modality/[ae]): the current sandbox's simulated modalities, their
 // network settings, exams and send queue, as a technologist's console shows them. Server-only. Every change goes
 // through sim/modality (acquire, endExam, the send queue, purge), never through these helpers.
+import { notFound } from 'next/navigation';
 import { getDb } from '@/prisma/db';
 import { DEMO_NODES } from '@/sim/seed';
 import { getModalityConsole } from '@/sim/modality/config';
-import { demoSandbox } from './pacs';
+import { currentSandbox } from './current';
 
 /** The demo sandbox's simulated scanners: CT1, DX1, MR1, US1. */
 export const SCANNERS = DEMO_NODES.filter((n) => n.role === 'modality').map((n) => n.aeTitle) as readonly string[];
@@ -16,7 +17,7 @@ export const MODALITY_NAMES: Record<string, string> = { CT: 'CT scanner', DX: 'D
 /** The sandbox, the scanner's settings and its destinations; null when the scanner or the sandbox does not exist. */
 export async function scannerContext(ae: string) {
   if (!isScanner(ae)) return null;
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) return null;
   const console = await getModalityConsole(getDb(), sandbox.id, ae);
   if (!console) return null;
@@ -24,6 +25,13 @@ export async function scannerContext(ae: string) {
 }
 
 export type ScannerContext = NonNullable<Awaited<ReturnType<typeof scannerContext>>>;
+
+/** For the console's pages: Next renders a page beside its layout, so each page answers 404 itself. */
+export async function requireScanner(ae: string): Promise<ScannerContext> {
+  const ctx = await scannerContext(ae);
+  if (!ctx) notFound();
+  return ctx;
+}
 
 export const destinationLabel = (d: { aeTitle: string; host: string; port: number }) => `${d.aeTitle}@${d.host}:${d.port}`;
 

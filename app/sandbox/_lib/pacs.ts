@@ -1,4 +1,4 @@
-// Read models for the PACS console: the demo sandbox's archive, searched and summed the way a PACS
+// Read models for the PACS console: a sandbox's archive, searched and summed the way a PACS
 // administrator's study browser shows it. Server-only; every filter is validated with zod.
 import { z } from 'zod';
 import { getDb } from '@/prisma/db';
@@ -7,6 +7,7 @@ import { DEMO_SLUG } from '@/sim/seed';
 /** Modalities offered in the consoles' search forms (Modality (0008,0060) defined terms, PS3.3 C.7.3.1.1.1). */
 export const ARCHIVE_MODALITIES = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'NM', 'PT', 'XA', 'RF', 'OT', 'SC'] as const;
 
+/** The public demo sandbox. The consoles use currentSandbox() (./current.ts), which falls back to this. */
 export async function demoSandbox() {
   return getDb().sandbox.findUnique({ where: { slug: DEMO_SLUG } });
 }

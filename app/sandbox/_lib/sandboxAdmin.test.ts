@@ -1,5 +1,5 @@
-// Who may edit a sandbox's node table, on a real database: instructors; a student only while a scenario of
-// theirs runs in that sandbox; never a guest.
+// Who may edit a sandbox's node table, on a real database: instructors; the owner of a student's own sandbox;
+// another student only while a scenario of theirs runs in that sandbox; never a guest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/prisma/testing';
 import { mayAdminister } from './sandboxAdmin';
@@ -35,6 +35,15 @@ describe('mayAdminister', () => {
     expect(await mayAdminister(t.db, student, sandboxId)).toBe(true);
     expect(await mayAdminister(t.db, student, otherId)).toBe(false);
     await t.db.scenarioAttempt.update({ where: { id: attempt.id }, data: { status: 'passed', finishedAt: new Date() } });
+    expect(await mayAdminister(t.db, student, sandboxId)).toBe(false);
+  });
+
+  it("lets the owner of a student's own sandbox, and nobody else, administer it", async () => {
+    const own = await t.db.sandbox.create({ data: { slug: 'u-OWN2', name: "stu's sandbox", ownerId: 'stu' } });
+    expect(await mayAdminister(t.db, student, own.id)).toBe(true);
+    expect(await mayAdminister(t.db, { ...student, isGuest: true }, own.id)).toBe(false);
+    await t.db.user.create({ data: { id: 'stu2', name: 'stu2', email: 'stu2@test' } });
+    expect(await mayAdminister(t.db, { id: 'stu2', role: 'student', isGuest: false }, own.id)).toBe(false);
     expect(await mayAdminister(t.db, student, sandboxId)).toBe(false);
   });
 });

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { formatBytes, formatDicomDate, formatPersonName } from '@/app/_lib/format';
 import { transferSyntaxName } from '@/sim/dicom/transferSyntaxes';
 import { CODECS } from '@/sim/compression/transcode';
-import { demoSandbox, searchStudies, studyDetail } from '../_lib/pacs';
+import { searchStudies, studyDetail } from '../_lib/pacs';
+import { currentSandbox } from '../_lib/current';
+import { SandboxTag } from '../SandboxTag';
 import { StudyStatusBadge } from '../pacs/StudyStatusBadge';
 import { lossyPolicy } from './_lib/lab';
 import { CompressionLab } from './CompressionLab';
@@ -28,7 +30,7 @@ type SP = Promise<Record<string, string | string[] | undefined>>;
 export default async function CompressionLabPage({ searchParams }: { searchParams: SP }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
   const q = params.parse(raw);
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
   const studies = await searchStudies(sandbox.id, { page: 1 });
   const study = q.study ? await studyDetail(sandbox.id, q.study) : null;
@@ -41,7 +43,7 @@ export default async function CompressionLabPage({ searchParams }: { searchParam
   return (
     <div className="space-y-5">
       <div className="border-b border-slate-200 pb-3">
-        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">Demo sandbox · archive AE PACS</p>
+        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">{<SandboxTag role="archive" />}</p>
         <h1 className="text-2xl font-semibold tracking-tight">Compression lab</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
           Lossless codecs give back every pixel (about 2:1 to 3:1 on CT and radiographs); lossy ones trade error for size (10:1 to 20:1 and more).

@@ -5,7 +5,7 @@ import { getDb } from '@/prisma/db';
 import { nextStudyStatus, STUDY_ACTIONS } from '@/sim/archive/studyStatus';
 import { HttpError } from '@/app/_lib/errors';
 import { requireRole } from '@/app/_lib/session';
-import { demoSandbox } from '../_lib/pacs';
+import { currentSandbox } from '../_lib/current';
 
 const input = z.object({
   studyInstanceUid: z.string().regex(/^[0-9.]{1,64}$/),
@@ -23,7 +23,7 @@ export async function changeStudyStatus(_prev: StatusResult | null, form: FormDa
     if (!parsed.success) throw new HttpError(422, 'That change could not be read.');
     const { studyInstanceUid, action, reason } = parsed.data;
     if (action === 'hold' && !reason) throw new HttpError(422, 'Say why the study is put on hold: the reason is kept in the audit log.');
-    const sandbox = await demoSandbox();
+    const sandbox = await currentSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
     const db = getDb();
     const study = await db.study.findUnique({ where: { sandboxId_studyInstanceUid: { sandboxId: sandbox.id, studyInstanceUid } } });

@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { HardDrive, Search } from 'lucide-react';
 import { formatBytes, formatDicomDate, formatPersonName } from '@/app/_lib/format';
-import { ARCHIVE_MODALITIES, demoSandbox, PAGE_SIZE, searchStudies, storageUsage, studySearch } from '../_lib/pacs';
+import { ARCHIVE_MODALITIES, PAGE_SIZE, searchStudies, storageUsage, studySearch } from '../_lib/pacs';
+import { currentSandbox, currentSandboxInfo } from '../_lib/current';
+import { ServicePanel } from './ServicePanel';
 import { StudyStatusBadge } from './StudyStatusBadge';
 import { StudyCountBar } from '@/app/_components/StudyCountBar';
 
@@ -14,9 +16,9 @@ type SP = Promise<Record<string, string | string[] | undefined>>;
 export default async function StudyBrowser({ searchParams }: { searchParams: SP }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
   const q = studySearch.parse(raw);
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
-  const [usage, result] = await Promise.all([storageUsage(sandbox.id), searchStudies(sandbox.id, q)]);
+  const [usage, result, info] = await Promise.all([storageUsage(sandbox.id), searchStudies(sandbox.id, q), currentSandboxInfo()]);
   const quota = sandbox.storageQuotaBytes;
   const pct = quota > 0n ? Math.min(100, Number((usage.bytes * 1000n) / quota) / 10) : 0;
   const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -24,6 +26,7 @@ export default async function StudyBrowser({ searchParams }: { searchParams: SP 
 
   return (
     <div className="space-y-5">
+      <ServicePanel sandboxId={sandbox.id} archiveAe={info?.archiveAe ?? 'PACS'} />
       <section className="card flex flex-wrap items-center gap-x-8 gap-y-3 p-4" aria-label="Storage">
         <div className="flex min-w-64 flex-1 items-center gap-3">
           <HardDrive className="h-5 w-5 text-slate-500" aria-hidden />
@@ -87,7 +90,7 @@ export default async function StudyBrowser({ searchParams }: { searchParams: SP 
             ))}
             {result.rows.length === 0 && (
               <tr><td colSpan={10} className="py-8 text-center text-slate-500">
-                No studies match. Send one with <code className="rounded bg-slate-100 px-1">storescu -aet CT1 -aec PACS …</code> or a scanner console.
+                No studies match. Send one with <code className="rounded bg-slate-100 px-1">storescu -aet CT1 -aec {info?.archiveAe ?? 'PACS'} …</code> or a scanner console.
               </td></tr>
             )}
           </tbody>

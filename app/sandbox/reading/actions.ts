@@ -9,7 +9,7 @@ import { hl7OutboundFromEnv } from '@/sim/ris/hl7/oru';
 import { ReportError, saveDraft, signReport } from '@/sim/ris/reports';
 import { HttpError } from '@/app/_lib/errors';
 import { requireRole } from '@/app/_lib/session';
-import { demoSandbox } from '../_lib/pacs';
+import { currentSandbox } from '../_lib/current';
 import { readingSearch, risAeTitle } from '../_lib/ris';
 import { deleteSavedFilter, filterQuery, saveFilter, SavedFilterError, SavedFilterName } from '../_lib/savedFilters';
 import { toPersonName } from '../_lib/risNames';
@@ -28,7 +28,7 @@ export async function reportAction(_prev: ReportResult | null, form: FormData): 
     if (!studyInstanceUid.success) throw new HttpError(422, 'That study could not be read.');
     const intent = z.enum(['draft', 'sign']).safeParse(form.get('intent'));
     if (!intent.success) throw new HttpError(422, 'Choose Save draft or Sign.');
-    const sandbox = await demoSandbox();
+    const sandbox = await currentSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist yet: run npx pacslab db seed.');
     const reader = { actorId: viewer.id, name: toPersonName(viewer.name) };
     const db = getDb();

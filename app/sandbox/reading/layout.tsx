@@ -1,5 +1,6 @@
 import { RisHeader } from '../ris/RisTabs';
+import { SandboxTag } from '../SandboxTag';
 
 export default function ReadingLayout({ children }: { children: React.ReactNode }) {
-  return <RisHeader title="Reading worklist">{children}</RisHeader>;
+  return <RisHeader title="Reading worklist" tag={<SandboxTag role="worklist" />}>{children}</RisHeader>;
 }

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AlertTriangle, Search } from 'lucide-react';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
-import { ARCHIVE_MODALITIES, demoSandbox } from '../_lib/pacs';
+import { ARCHIVE_MODALITIES } from '../_lib/pacs';
+import { currentSandbox } from '../_lib/current';
 import { PRIORITIES, READING_LIMIT, READING_STATES, readingSearch, readingWorklist } from '../_lib/ris';
 import { PriorityBadge, ReadingBadge, ReportBadge } from '../ris/Badges';
 import { StudyStatusBadge } from '../pacs/StudyStatusBadge';
@@ -19,7 +20,7 @@ const stateLabel: Record<string, string> = { unread: 'Unread', 'in-progress': 'I
 export default async function ReadingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
   const q = readingSearch.parse(raw);
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
   const [{ total, rows }, viewer] = await Promise.all([readingWorklist(sandbox.id, q), getViewer()]);
   const signedIn = Boolean(viewer && !viewer.isGuest);

@@ -13,12 +13,12 @@ export function RisTabs() {
 }
 
 /** The RIS console's header and tabs, shared by /sandbox/ris and /sandbox/reading. */
-export function RisHeader({ title, children }: { title: string; children: React.ReactNode }) {
+export function RisHeader({ title, tag, children }: { title: string; tag?: React.ReactNode; children: React.ReactNode }) {
   return (
     <div>
       <div className="flex flex-wrap items-end justify-between gap-3 border-b border-slate-200 pb-3">
         <div>
-          <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">Demo sandbox · worklist broker AE RIS</p>
+          <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">{tag ?? 'Worklist broker'}</p>
           <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
         </div>
         <RisTabs />

@@ -8,7 +8,7 @@ import { cancelOrder, createOrder, OrderError, rescheduleOrder } from '@/sim/ris
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { requireRole } from '@/app/_lib/session';
 import { requireSandboxAdmin } from '../_lib/sandboxAdmin';
-import { demoSandbox } from '../_lib/pacs';
+import { currentSandbox } from '../_lib/current';
 import { modalityStations, PRIORITIES, todayDicomDate } from '../_lib/ris';
 import { toPersonName } from '../_lib/risNames';
 
@@ -79,7 +79,7 @@ function clerkWords(e: OrderError): string {
 }
 
 async function sandboxOr404() {
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist yet: run npx pacslab db seed.');
   return sandbox;
 }

@@ -6,7 +6,7 @@ import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/f
 import { hasRole } from '@/app/_lib/roles';
 import { getViewer } from '@/app/_lib/session';
 import { getDb } from '@/prisma/db';
-import { demoSandbox } from '../_lib/pacs';
+import { currentSandbox } from '../_lib/current';
 import { mayAdminister } from '../_lib/sandboxAdmin';
 import { isoFromDicomDate, modalityStations, ORDER_MODALITIES, orderSearch, ordersForDay, todayDicomDate } from '../_lib/ris';
 import { MppsBadge, OrderStatusBadge, PriorityBadge } from './Badges';
@@ -21,7 +21,7 @@ type SP = Promise<Record<string, string | string[] | undefined>>;
 export default async function OrdersPage({ searchParams }: { searchParams: SP }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
   const q = orderSearch.parse(raw);
-  const [sandbox, viewer, today] = await Promise.all([demoSandbox(), getViewer(), todayDicomDate()]);
+  const [sandbox, viewer, today] = await Promise.all([currentSandbox(), getViewer(), todayDicomDate()]);
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
   const date = q.date ? q.date.replaceAll('-', '') : today;
   const [orders, stations] = await Promise.all([ordersForDay(sandbox.id, date, q), modalityStations(sandbox.id)]);
@@ -131,7 +131,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: SP })
             <NewOrderForm stations={stations} modalities={ORDER_MODALITIES} defaultDate={isoFromDicomDate(today)} />
           </>
         ) : (
-          <p className="mt-1 flex items-center gap-1.5 text-sm text-slate-500"><Lock className="h-4 w-4" aria-hidden /> Instructors and administrators can place, cancel and reschedule the demo&apos;s orders.</p>
+          <p className="mt-1 flex items-center gap-1.5 text-sm text-slate-500"><Lock className="h-4 w-4" aria-hidden /> Instructors and administrators can place, cancel and reschedule this sandbox&apos;s orders; the owner of a student&apos;s own sandbox can reschedule them.</p>
         )}
       </section>
 

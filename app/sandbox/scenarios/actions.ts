@@ -5,9 +5,12 @@ import type { ActionResult } from '@/app/_components/ActionForm';
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/prisma/db';
 import { HttpError } from '@/app/_lib/errors';
-import { requireLearner } from '@/app/_lib/session';
-import { demoSandbox } from '../_lib/pacs';
-import { checkAttempt, giveUp, startAttempt, takeHint } from './attempts';
+import { getVerifiedViewer, requireLearner } from '@/app/_lib/session';
+import { listenerFromEnv } from '@/sim/seed';
+import { rememberSandbox } from '../_lib/current';
+import { checkAttempt, giveUp, startInOwnSandbox, takeHint } from './attempts';
+import { now } from '@/app/_lib/clock';
+import { hintRefusal } from '@/app/teach/_lib/scenarioPolicy';
 
 export type ScenarioResult = ActionResult;
 
@@ -29,17 +32,23 @@ const field = (form: FormData, k: string) => String(form.get(k) ?? '').slice(0, 
 export async function startScenario(_prev: ScenarioResult | null, form: FormData): Promise<ScenarioResult> {
   const scenarioId = field(form, 'scenarioId');
   return guard('Starting the scenario', scenarioId, async () => {
-    const viewer = await requireLearner();
-    const sandbox = await demoSandbox();
-    if (!sandbox) throw new HttpError(503, 'The demo sandbox has not been created yet: run npx pacslab db seed.');
-    const a = await startAttempt(getDb(), sandbox.id, viewer.id, scenarioId);
-    return `Started: ${(a.injectionIds as string[]).length} fault(s) are now in the demo sandbox. The clock is running.`;
+    const viewer = await getVerifiedViewer();
+    if (!viewer || viewer.isGuest) throw new HttpError(401, 'Sign in to start a scenario: each one runs in your own sandbox, with your own AE titles.');
+    const { attempt, sandbox, aes } = await startInOwnSandbox(getDb(), viewer.id, scenarioId, { listener: listenerFromEnv() });
+    // the consoles the scenario links to show the student's own sandbox
+    await rememberSandbox(sandbox.slug);
+    revalidatePath('/sandbox', 'layout');
+    const n = (attempt.injectionIds as string[]).length;
+    return `Started in your sandbox (archive ${aes.archive}, worklist ${aes.worklist}), reset to a fresh state: ${n} fault${n === 1 ? ' is' : 's are'} now in it. The clock is running.`;
   });
 }
 
 export async function hintScenario(_prev: ScenarioResult | null, form: FormData): Promise<ScenarioResult> {
   return guard('The hint', field(form, 'scenarioId'), async () => {
     const viewer = await requireLearner();
+    // an assigned attempt follows the instructor's hint policy (app/teach/_lib/scenarioPolicy.ts)
+    const refused = await hintRefusal(getDb(), viewer.id, field(form, 'attemptId'), await now());
+    if (refused) throw new HttpError(403, refused);
     const h = await takeHint(getDb(), field(form, 'attemptId'), viewer.id);
     return `Hint ${h.step} of 3 recorded.`;
   });
@@ -58,6 +67,6 @@ export async function giveUpScenario(_prev: ScenarioResult | null, form: FormDat
   return guard('Giving up', field(form, 'scenarioId'), async () => {
     const viewer = await requireLearner();
     await giveUp(getDb(), field(form, 'attemptId'), viewer.id);
-    return 'Given up: the faults are cleared and the demo sandbox is back to normal.';
+    return 'Given up: the faults are cleared and the sandbox is back to normal.';
   });
 }

@@ -9,7 +9,7 @@ import { getModalityConsole, saveDestination } from '@/sim/modality/config';
 import { retrySendJob } from '@/sim/modality/sendQueue';
 import { activeFaults } from '@/sim/faults/engine';
 import { loadScenarios } from '@/content/scenarios';
-import { checkAttempt, checksOf, formatDuration, giveUp, hintsOf, injectionIdsOf, nextHint, startAttempt, takeHint } from './attempts';
+import { checkAttempt, checksOf, formatDuration, giveUp, hintsOf, injectionIdsOf, nextHint, startAttempt, startInOwnSandbox, takeHint } from './attempts';
 
 let harness: SandboxHarness;
 let t: TestDb;
@@ -47,8 +47,8 @@ describe('scenario attempts', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/Connection refused/);
 
-    // the demo sandbox is shared: one scenario at a time
-    await expect(startAttempt(t.db, sandboxId, 'bob', 'archive-full')).rejects.toThrow(/Another student is playing “Send failed — the CT that never arrived”/);
+    // one scenario at a time in a sandbox
+    await expect(startAttempt(t.db, sandboxId, 'bob', 'archive-full')).rejects.toThrow(/Someone else is playing “Send failed — the CT that never arrived” in this sandbox/);
     await expect(startAttempt(t.db, sandboxId, 'ann', 'archive-full')).rejects.toThrow(/You already have/);
     await expect(startAttempt(t.db, sandboxId, 'ann', 'no-such-scenario')).rejects.toThrow(/no such scenario/);
     // only the student's own attempt
@@ -120,4 +120,38 @@ describe('scenario attempts', () => {
     expect(await t.db.scenarioAttempt.count({ where: { status: 'in-progress' } })).toBe(0);
     expect(await activeFaults(t.db, sandboxId)).toHaveLength(0);
   }, 60_000);
+
+  it("Start as the UI does it runs in the student's own sandbox, reset to a fresh state, and leaves the demo alone", async () => {
+    const listener = { host: '127.0.0.1', port: harness.services.port };
+    const opts = { listener, archiveDir: harness.archiveDir, modalityDir: harness.storeDir };
+    const demoOrders = await t.db.order.count({ where: { sandboxId } });
+    const first = await startInOwnSandbox(t.db, 'ann', 'send-failed-wrong-port', opts);
+    const own = first.sandbox;
+    expect(own.ownerId).toBe('ann');
+    expect(own.id).not.toBe(sandboxId);
+    expect(first.aes.archive).toMatch(/^PACS_[A-Z2-9]{4}$/);
+    expect(first.attempt.sandboxId).toBe(own.id);
+    const [inj] = await activeFaults(t.db, own.id);
+    expect(inj.id).toBe(injectionIdsOf(first.attempt)[0]);
+    // the fault broke the student's own CT1, which sends to their own archive AE
+    const ct = (await getModalityConsole(t.db, own.id, 'CT1'))!.destinations.find((d) => d.role === 'archive')!;
+    expect(ct.aeTitle).toBe(first.aes.archive);
+    expect(ct.port).not.toBe(listener.port);
+    expect(await activeFaults(t.db, sandboxId)).toHaveLength(0);
+    expect(await t.db.order.count({ where: { sandboxId } })).toBe(demoOrders);
+    // a second Start while it runs is refused, and resets nothing
+    await expect(startInOwnSandbox(t.db, 'ann', 'archive-full', opts)).rejects.toThrow(/You already have/);
+    expect(await t.db.acquisition.count({ where: { sandboxId: own.id } })).toBe(1);
+    await giveUp(t.db, first.attempt.id, 'ann');
+
+    // the next Start finds the same sandbox and resets it first: the last attempt's exam and order are gone
+    const second = await startInOwnSandbox(t.db, 'ann', 'send-failed-wrong-port', opts);
+    expect(second.sandbox.id).toBe(own.id);
+    const acqs = await t.db.acquisition.findMany({ where: { sandboxId: own.id } });
+    expect(acqs).toHaveLength(1);
+    expect(acqs[0].id).not.toBe((inj.undo as { acquisitionId: string }).acquisitionId);
+    expect(await t.db.auditEvent.count({ where: { action: 'sandbox.reset', target: `sandbox:${own.id}` } })).toBe(2);
+    await giveUp(t.db, second.attempt.id, 'ann');
+    await expect(startInOwnSandbox(t.db, 'ann', 'no-such-scenario', opts)).rejects.toThrow(/no such scenario/);
+  }, 120_000);
 });

@@ -13,6 +13,7 @@ import { findScenario, type Scenario } from '@/content/scenarios';
 import { getModalityConsole } from '@/sim/modality/config';
 import { localDicomDate } from '@/sim/modality/worklist';
 import { cancelOrder, createOrder, OrderError } from '@/sim/ris/orders';
+import { ensureUserSandbox, resetSandbox } from '@/sim/sandboxes';
 
 export const hintSchema = z.object({ faultId: z.string(), step: z.number().int().min(1).max(3), at: z.string() });
 export type HintRecord = z.infer<typeof hintSchema>;
@@ -27,7 +28,7 @@ export const hintsOf = (a: { hints: unknown }) => z.array(hintSchema).catch([]).
 export const checksOf = (a: { checks: unknown }) => z.array(checkRecordSchema).catch([]).parse(a.checks);
 export const injectionIdsOf = (a: { injectionIds: unknown }) => z.array(z.string()).catch([]).parse(a.injectionIds);
 
-/** An attempt nobody has touched for this long is ended by the next Start (the demo sandbox is shared). */
+/** An attempt nobody has touched for this long is ended by the next Start in its sandbox. */
 export function staleAfterMinutes(s: Scenario | undefined) {
   return Math.max(30, 2 * (s?.timeBudgetMinutes ?? 30));
 }
@@ -65,7 +66,12 @@ async function finish(db: Db, attemptId: string, status: 'passed' | 'abandoned',
   return db.scenarioAttempt.findUniqueOrThrow({ where: { id: attemptId } });
 }
 
-export async function startAttempt(db: Db, sandboxId: string, userId: string, scenarioId: string) {
+export interface StartOptions {
+  /** Runs once the sandbox is free, before anything is injected: the student's sandbox is reset to a fresh state here. */
+  prepare?: () => Promise<unknown>;
+}
+
+export async function startAttempt(db: Db, sandboxId: string, userId: string, scenarioId: string, opts: StartOptions = {}) {
   const scenario = findScenario(scenarioId);
   if (!scenario) throw new HttpError(404, 'There is no such scenario.');
   const running = await db.scenarioAttempt.findFirst({ where: { sandboxId, status: 'in-progress' }, orderBy: { startedAt: 'asc' } });
@@ -79,13 +85,14 @@ export async function startAttempt(db: Db, sandboxId: string, userId: string, sc
     } else {
       throw new HttpError(
         409,
-        `Another student is playing “${other?.title ?? 'a scenario'}” in the shared demo sandbox (started ${Math.floor(ageMin)} min ago). Only one scenario runs at a time; try again when it ends (an abandoned one ends by itself after ${staleAfterMinutes(other)} minutes).`,
+        `Someone else is playing “${other?.title ?? 'a scenario'}” in this sandbox (started ${Math.floor(ageMin)} min ago). Only one scenario runs at a time; try again when it ends (an abandoned one ends by itself after ${staleAfterMinutes(other)} minutes).`,
       );
     }
   }
+  await opts.prepare?.();
   const foreign = await activeFaults(db, sandboxId);
   if (foreign.length) {
-    throw new HttpError(409, `An instructor has injected ${foreign.map((f) => f.faultId).join(', ')} into the demo sandbox outside a scenario: it must be cleared (npx pacslab fault clear) before a scenario can start.`);
+    throw new HttpError(409, `An instructor has injected ${foreign.map((f) => f.faultId).join(', ')} into this sandbox outside a scenario: it must be cleared (npx pacslab fault clear) before a scenario can start.`);
   }
   const attempt = await db.scenarioAttempt.create({ data: { userId, sandboxId, scenarioId, status: 'in-progress', injectionIds: [], hints: [], checks: [] } });
   const injected: string[] = [];
@@ -97,7 +104,7 @@ export async function startAttempt(db: Db, sandboxId: string, userId: string, sc
         // the story's patient, booked now on the fault's scanner: each attempt has its own exam
         const ae = String(params.modalityAe ?? 'CT1');
         const c = await getModalityConsole(db, sandboxId, ae);
-        if (!c) throw new HttpError(409, `There is no scanner ${ae} in the demo sandbox: run npx pacslab db seed.`);
+        if (!c) throw new HttpError(409, `There is no scanner ${ae} in this sandbox: its settings were deleted (a reset puts them back).`);
         const now = new Date();
         const order = await createOrder(
           db,
@@ -129,6 +136,27 @@ export async function startAttempt(db: Db, sandboxId: string, userId: string, sc
     faultError(e);
   }
   return db.scenarioAttempt.findUniqueOrThrow({ where: { id: attempt.id } });
+}
+
+/**
+ * Start as a student does it (issue 8: "in their own sandbox, fresh state, their own AE titles"): their sandbox is
+ * made on first use; unless an attempt of theirs is still running there it is reset to a fresh state; then the
+ * scenario's faults go in. Returns the attempt and where it runs.
+ */
+export async function startInOwnSandbox(
+  db: Db,
+  userId: string,
+  scenarioId: string,
+  opts: { listener: { host: string; port: number }; archiveDir?: string; modalityDir?: string },
+) {
+  if (!findScenario(scenarioId)) throw new HttpError(404, 'There is no such scenario.');
+  const own = await ensureUserSandbox(db, userId, opts.listener);
+  const sandboxId = own.sandbox.id;
+  const attempt = await startAttempt(db, sandboxId, userId, scenarioId, {
+    // startAttempt has refused (409) or ended a stale attempt by now: nothing of theirs runs in the sandbox
+    prepare: () => resetSandbox(db, sandboxId, { listener: opts.listener, archiveDir: opts.archiveDir, modalityDir: opts.modalityDir, actorId: userId }),
+  });
+  return { attempt, sandbox: own.sandbox, aes: own.aes };
 }
 
 async function ownAttempt(db: Db, attemptId: string, userId: string) {

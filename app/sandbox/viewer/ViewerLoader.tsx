@@ -19,11 +19,11 @@ const Viewer = dynamic(load, {
   ),
 });
 
-export function ViewerLoader({ studyUid }: { studyUid: string }) {
+export function ViewerLoader({ studyUid, ae = 'PACS' }: { studyUid: string; ae?: string }) {
   // ask the archive for the study while the viewer's code (Cornerstone, a few MB) downloads: off the critical path
-  const opened = useMemo(() => (typeof window === 'undefined' ? undefined : openStudy('/dicomweb/PACS', studyUid, 'PACS')), [studyUid]);
+  const opened = useMemo(() => (typeof window === 'undefined' ? undefined : openStudy(`/dicomweb/${encodeURIComponent(ae)}`, studyUid, ae)), [studyUid, ae]);
   useEffect(() => {
     opened?.catch(() => undefined); // the viewer shows the error
   }, [opened]);
-  return <Viewer studyUid={studyUid} ae="PACS" opened={opened} />;
+  return <Viewer studyUid={studyUid} ae={ae} opened={opened} />;
 }

@@ -1,10 +1,11 @@
-// The viewer: `/sandbox/viewer?study={StudyInstanceUID}` opens a study of the demo archive (AE PACS) in the
+// The viewer: `/sandbox/viewer?study={StudyInstanceUID}` opens a study of the current sandbox's archive in the
 // Cornerstone3D viewer; `/sandbox/viewer` alone lists the archive's studies to pick one.
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Eye, Search } from 'lucide-react';
 import { formatDicomDate, formatPersonName } from '@/app/_lib/format';
-import { demoSandbox, PAGE_SIZE, searchStudies, studySearch } from '../_lib/pacs';
+import { PAGE_SIZE, searchStudies, studySearch } from '../_lib/pacs';
+import { currentSandbox, currentSandboxInfo } from '../_lib/current';
 import { ViewerLoader } from './ViewerLoader';
 import { StudyCountBar } from '@/app/_components/StudyCountBar';
 
@@ -17,10 +18,13 @@ export default async function ViewerPage({ searchParams }: { searchParams: SP })
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
   // a UID is digits and dots, at most 64 characters (PS3.5 9.1); anything else gets the picker with a note
   const study = raw.study && /^[0-9.]{1,64}$/.test(raw.study) ? raw.study : undefined;
-  if (study) return <ViewerLoader studyUid={study} />;
+  // the current sandbox's archive serves the images (DICOMweb at /dicomweb/{its archive AE})
+  const info = await currentSandboxInfo();
+  const archiveAe = info?.archiveAe ?? 'PACS';
+  if (study) return <ViewerLoader studyUid={study} ae={archiveAe} />;
 
   const q = studySearch.parse(raw);
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
   const result = await searchStudies(sandbox.id, q);
   const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -29,10 +33,10 @@ export default async function ViewerPage({ searchParams }: { searchParams: SP })
   return (
     <div className="space-y-5">
       <div className="border-b border-slate-200 pb-3">
-        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">Demo sandbox · archive AE PACS</p>
+        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">{info?.label ?? 'Demo hospital (shared)'} · archive AE {archiveAe}</p>
         <h1 className="text-2xl font-semibold tracking-tight">Viewer</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Pick a study to read. The viewer loads its images over the archive&apos;s DICOMweb (<code className="text-xs">/dicomweb/PACS</code>), exactly as a
+          Pick a study to read. The viewer loads its images over the archive&apos;s DICOMweb (<code className="text-xs">/dicomweb/{archiveAe}</code>), exactly as a
           web viewer in a hospital does: window/level, measurements, cine, prior comparison and the full DICOM header.
         </p>
         {raw.study && !study && <p className="mt-2 text-sm text-amber-800">“{raw.study}” is not a Study Instance UID (digits and dots, at most 64 characters).</p>}
@@ -66,7 +70,7 @@ export default async function ViewerPage({ searchParams }: { searchParams: SP })
             ))}
             {result.rows.length === 0 && (
               <tr><td colSpan={8} className="py-8 text-center text-slate-500">
-                The archive is empty. Send a study with <code className="rounded bg-slate-100 px-1">storescu -aet CT1 -aec PACS …</code> or a scanner console.
+                The archive is empty. Send a study with <code className="rounded bg-slate-100 px-1">storescu -aet CT1 -aec {archiveAe} …</code> or a scanner console.
               </td></tr>
             )}
           </tbody>

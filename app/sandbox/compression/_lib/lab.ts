@@ -10,7 +10,7 @@ import { renderPng } from '@/app/dicomweb/_lib/render';
 import { getDb } from '@/prisma/db';
 import { archiveDirFromEnv } from '@/sim/archive/archiveFiles';
 import { CODEC_IDS, codecSpec, compareImages, decodeImage, sampleValues, transcode, TranscodeError, type DecodedImage } from '@/sim/compression/transcode';
-import { demoSandbox } from '../../_lib/pacs';
+import { currentSandbox } from '../../_lib/current';
 
 export const compressRequest = z
   .object({
@@ -55,7 +55,7 @@ export function lossyPolicy(study: { status: string }, modalities: string[]): { 
 }
 
 async function loadInstance(instanceId: string) {
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) throw new HttpError(503, 'The demo sandbox does not exist yet: run npx pacslab db seed.');
   const inst = await getDb().instance.findFirst({ where: { id: instanceId, sandboxId: sandbox.id } });
   if (!inst) throw new HttpError(404, 'No such image in the demo archive (it may have been deleted): pick one from the list.');

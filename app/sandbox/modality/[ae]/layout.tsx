@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { MODALITY_NAMES, SCANNERS, scannerContext } from '../../_lib/modality';
 import { ScannerTabs } from './ScannerTabs';
+import { SandboxTag } from '../../SandboxTag';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +16,7 @@ export default async function ScannerLayout({ children, params }: { children: Re
       <div className="flex flex-wrap items-end justify-between gap-3 border-b border-slate-200 pb-3">
         <div>
           <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
-            Demo sandbox · {MODALITY_NAMES[config.modality] ?? config.modality} · calling AE <span className="font-mono">{config.localAeTitle}</span>
+            <SandboxTag /> · {MODALITY_NAMES[config.modality] ?? config.modality} · calling AE <span className="font-mono">{config.localAeTitle}</span>
           </p>
           <h1 className="text-2xl font-semibold tracking-tight">Scanner console {ae}</h1>
           <nav aria-label="Other scanners" className="mt-1 flex gap-2 text-xs">

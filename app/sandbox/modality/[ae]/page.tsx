@@ -8,7 +8,7 @@ import { peerFor } from '@/sim/modality/config';
 import { protocolsFor, type GenModality } from '@/sim/modality/generate';
 import { queryWorklist, type WorklistItem } from '@/sim/modality/worklist';
 import { isoFromDicomDate, todayDicomDate } from '../../_lib/ris';
-import { destinationLabel, scannerContext } from '../../_lib/modality';
+import { destinationLabel, requireScanner } from '../../_lib/modality';
 import { PriorityBadge } from '../../ris/Badges';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { startExamFromWorklist, startManualExam } from './actions';
@@ -29,7 +29,7 @@ export default async function ScannerWorklist({ params, searchParams }: { params
   const [{ ae }, sp] = await Promise.all([params, searchParams]);
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
   const f = filters.parse({ date: one(sp.date), any: one(sp.any), name: one(sp.name), select: one(sp.select) });
-  const ctx = (await scannerContext(ae))!;
+  const ctx = await requireScanner(ae);
   const { config } = ctx;
   const today = await todayDicomDate();
   const date = f.date ? f.date.replaceAll('-', '') : today;

@@ -6,7 +6,7 @@ import { describeStatus, formatStatusCode, statusCategory } from '@/sim/dicom/st
 import { sopClassName } from '@/sim/dicom/sopClasses';
 import { transferSyntaxName } from '@/sim/dicom/transferSyntaxes';
 import { formatBytes, formatDateTime } from '@/app/_lib/format';
-import { demoSandbox } from '../../_lib/pacs';
+import { currentSandbox } from '../../_lib/current';
 
 export const metadata: Metadata = { title: 'Network log' };
 export const dynamic = 'force-dynamic';
@@ -38,7 +38,7 @@ const outcomeStyle: Record<string, string> = {
 export default async function NetworkLogPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
   const f = filters.parse({ ae: sp.ae || undefined, outcome: sp.outcome || undefined });
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   const db = getDb();
   const rows = await db.associationLog.findMany({
     where: {
@@ -130,7 +130,7 @@ export default async function NetworkLogPage({ searchParams }: { searchParams: P
                                 <td className="whitespace-nowrap text-xs">{formatDateTime(d.at).slice(11)}</td>
                                 <td className="font-mono text-xs">{d.command}</td>
                                 <td>{d.sopClassUid ? sopClassName(d.sopClassUid) : '–'}</td>
-                                <td className={`font-mono ${cat === 'failure' ? 'text-red-700' : cat === 'warning' ? 'text-amber-700' : 'text-emerald-700'}`}>{formatStatusCode(d.status)}</td>
+                                <td className={`font-mono ${cat === 'failure' ? 'text-red-700' : cat === 'warning' ? 'text-amber-700' : 'text-emerald-700'}`}>{d.status < 0 ? 'none' : formatStatusCode(d.status)}</td>
                                 <td>{d.statusMeaning || describeStatus(d.status)}</td>
                                 <td className="text-right tabular-nums">{d.durationMs}</td>
                                 <td className="text-right tabular-nums">{formatBytes(d.bytes)}</td>
@@ -144,7 +144,7 @@ export default async function NetworkLogPage({ searchParams }: { searchParams: P
                   )}
                   {a.outcome === 'rejected' && (
                     <p className="flex gap-2 rounded-md bg-amber-50 p-3 text-amber-900"><AlertTriangle className="h-4 w-4 shrink-0" aria-hidden />
-                      {/calling/i.test(a.rejectReason) ? `The archive does not know the calling AE title "${a.callingAe}". Add it as a DICOM node (DICOM nodes tab), or fix the AE title on the sending device.` : /called/i.test(a.rejectReason) ? `Nothing here answers to the AE title "${a.calledAe}". Check the destination AE title configured on the sending device (it is case-sensitive).` : 'Check the AE titles on both ends and the rejection reason above.'}
+                      {/service is stopped/i.test(a.rejectReason) ? `The archive service is stopped, so ${a.calledAe} turns every association away (a transient rejection: the sender may retry later). Start it in the Service panel on the Studies tab, then retry the failed sends.` : /calling/i.test(a.rejectReason) ? `The archive does not know the calling AE title "${a.callingAe}". Add it as a DICOM node (DICOM nodes tab), or fix the AE title on the sending device.` : /called/i.test(a.rejectReason) ? `Nothing here answers to the AE title "${a.calledAe}". Check the destination AE title configured on the sending device (it is case-sensitive).` : 'Check the AE titles on both ends and the rejection reason above.'}
                     </p>
                   )}
                 </div>

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { getDb } from '@/prisma/db';
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { requireSandboxAdmin } from '../../_lib/sandboxAdmin';
-import { demoSandbox } from '../../_lib/pacs';
+import { currentSandbox } from '../../_lib/current';
+import { ACCEPT_POLICY_LABELS, AcceptPolicyError, setAcceptPolicy } from '@/sim/archive/acceptPolicy';
 
 /** AE VR (PS3.5 6.2): 1–16 characters of the default repertoire, no backslash or control characters, not all spaces. */
 const aeTitle = z
@@ -52,7 +53,7 @@ function read(form: FormData) {
 
 export async function saveNode(_prev: NodeResult | null, form: FormData): Promise<NodeResult> {
   return guard(async () => {
-    const sandbox = await demoSandbox();
+    const sandbox = await currentSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
     const viewer = await requireSandboxAdmin(sandbox.id, 'Changing the node table');
     const data = read(form);
@@ -75,7 +76,7 @@ export async function saveNode(_prev: NodeResult | null, form: FormData): Promis
 
 export async function deleteNode(_prev: NodeResult | null, form: FormData): Promise<NodeResult> {
   return guard(async () => {
-    const sandbox = await demoSandbox();
+    const sandbox = await currentSandbox();
     if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
     const viewer = await requireSandboxAdmin(sandbox.id, 'Changing the node table');
     const id = String(form.get('id') ?? '');
@@ -87,5 +88,23 @@ export async function deleteNode(_prev: NodeResult | null, form: FormData): Prom
     await db.auditEvent.create({ data: { actorId: viewer.id, action: 'node.delete', target: `node:${node.aeTitle}`, detail: { host: node.host, port: node.port, role: node.role } } });
     revalidatePath('/sandbox/pacs/nodes');
     return { ok: true, message: `Removed ${node.aeTitle}.` };
+  });
+}
+
+/** The archive AE's accepted transfer syntaxes (sim/archive/acceptPolicy.ts), audited. */
+export async function saveAcceptPolicy(_prev: NodeResult | null, form: FormData): Promise<NodeResult> {
+  return guard(async () => {
+    const sandbox = await currentSandbox();
+    if (!sandbox) throw new HttpError(404, 'The demo sandbox does not exist.');
+    const viewer = await requireSandboxAdmin(sandbox.id, 'Changing what the archive accepts');
+    const aeTitle = String(form.get('aeTitle') ?? '').slice(0, 16);
+    try {
+      const { before, after } = await setAcceptPolicy(getDb(), sandbox.id, aeTitle, form.get('acceptPolicy'), viewer.id);
+      revalidatePath('/sandbox/pacs/nodes');
+      return { ok: true, message: before === after ? `${aeTitle} already accepts: ${ACCEPT_POLICY_LABELS[after]}.` : `${aeTitle} now accepts: ${ACCEPT_POLICY_LABELS[after]}. The next association uses it.` };
+    } catch (e) {
+      if (e instanceof AcceptPolicyError) throw new HttpError(422, e.message);
+      throw e;
+    }
   });
 }

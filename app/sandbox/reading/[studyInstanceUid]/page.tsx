@@ -7,7 +7,7 @@ import { notReadableReason } from '@/sim/ris/reports';
 import { formatDateTime, formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
 import { hasRole } from '@/app/_lib/roles';
 import { getViewer } from '@/app/_lib/session';
-import { demoSandbox } from '../../_lib/pacs';
+import { currentSandbox } from '../../_lib/current';
 import { OrderStatusBadge, PriorityBadge, ReportBadge } from '../../ris/Badges';
 import { StudyStatusBadge } from '../../pacs/StudyStatusBadge';
 import { ReportForm } from './ReportForm';
@@ -27,7 +27,7 @@ const delivery: Record<string, [string, string]> = {
 export default async function ReportPage({ params }: { params: Promise<{ studyInstanceUid: string }> }) {
   const { studyInstanceUid: uid } = await params;
   if (!/^[0-9.]{1,64}$/.test(uid)) notFound();
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) notFound();
   const db = getDb();
   const [study, viewer] = await Promise.all([

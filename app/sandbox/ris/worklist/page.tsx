@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Search, Terminal } from 'lucide-react';
 import { env } from '@/app/_lib/env';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
-import { demoSandbox } from '../../_lib/pacs';
+import { currentSandbox } from '../../_lib/current';
 import { isoFromDicomDate, modalityStations, risAeTitle, todayDicomDate, worklistForDay } from '../../_lib/ris';
 import { MppsBadge, OrderStatusBadge, PriorityBadge } from '../Badges';
 
@@ -22,7 +22,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Pro
   const sp = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
   const f = filters.parse({ station: one(sp.station), date: one(sp.date) });
-  const [sandbox, today] = await Promise.all([demoSandbox(), todayDicomDate()]);
+  const [sandbox, today] = await Promise.all([currentSandbox(), todayDicomDate()]);
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
   const date = f.date ? f.date.replaceAll('-', '') : today;
   const [stations, ris] = await Promise.all([modalityStations(sandbox.id), risAeTitle(sandbox.id)]);

@@ -7,12 +7,15 @@ import { getViewer } from '@/app/_lib/session';
 import { formatDateTime } from '@/app/_lib/format';
 import { findScenario, type Scenario } from '@/content/scenarios';
 import { findFault } from '@/sim/faults/catalogue';
-import { demoSandbox } from '../../_lib/pacs';
+import { ownSandboxInfo } from '../../_lib/current';
 import { checkScenario, giveUpScenario, hintScenario, startScenario } from '../actions';
 import { checksOf, formatDuration, hintsOf, nextHint, type CheckRecord, type HintRecord } from '../attempts';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { Timer } from '../Timer';
 import { AttemptBadge, DifficultyBadge, LessonLinks } from '../ui';
+import { now } from '@/app/_lib/clock';
+import { HINT_POLICY_LABEL } from '@/app/teach/_lib/assignmentStatus';
+import { assignedScenario } from '@/app/teach/_lib/scenarioPolicy';
 
 export const dynamic = 'force-dynamic';
 
@@ -78,30 +81,42 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const scenario = findScenario(id);
   if (!scenario) notFound();
-  const [viewer, sandbox] = await Promise.all([getViewer(), demoSandbox()]);
+  const viewer = await getViewer();
   const db = getDb();
-  const [attempts, running] = await Promise.all([
+  const signedIn = Boolean(viewer && !viewer.isGuest);
+  // a scenario runs in the student's own sandbox (made by the first Start)
+  const [attempts, own, elsewhere] = await Promise.all([
     viewer ? db.scenarioAttempt.findMany({ where: { userId: viewer.id, scenarioId: id }, orderBy: { startedAt: 'desc' }, take: 10 }) : [],
-    sandbox ? db.scenarioAttempt.findFirst({ where: { sandboxId: sandbox.id, status: 'in-progress' } }) : null,
+    viewer && signedIn ? ownSandboxInfo(db, viewer.id) : null,
+    viewer ? db.scenarioAttempt.findFirst({ where: { userId: viewer.id, status: 'in-progress', scenarioId: { not: id } } }) : null,
   ]);
   const current = attempts.find((a) => a.status === 'in-progress');
   const finished = attempts.find((a) => a.status !== 'in-progress');
-  const busyByOther = running && running.userId !== viewer?.id ? findScenario(running.scenarioId)?.title ?? running.scenarioId : null;
+  const otherRunning = elsewhere ? findScenario(elsewhere.scenarioId)?.title ?? elsewhere.scenarioId : null;
   const faultIds = scenario.faults.map((f) => f.faultId);
-  const canFix = Boolean(viewer && !viewer.isGuest);
+  const canFix = signedIn;
+  // an instructor's assignment of this scenario sets the hint policy and the time budget (app/teach)
+  const assigned = viewer && !viewer.isGuest ? await assignedScenario(db, viewer.id, id, await now()) : null;
+  const budget = assigned?.minutes ?? scenario.timeBudgetMinutes;
 
   return (
     <div>
       <div className="border-b border-slate-200 pb-3">
         <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
-          <Link href="/sandbox/scenarios" className="hover:underline">Fault scenarios</Link> · demo sandbox
+          <Link href="/sandbox/scenarios" className="hover:underline">Fault scenarios</Link> · {own ? `your sandbox (${own.archiveAe})` : 'your own sandbox'}
         </p>
         <h1 className="text-2xl font-semibold tracking-tight">{scenario.title}</h1>
         <div className="mt-1 flex flex-wrap items-center gap-3 text-sm text-slate-600">
           <DifficultyBadge d={scenario.difficulty} />
-          <span className="inline-flex items-center gap-1"><Clock className="h-4 w-4" aria-hidden /> {scenario.timeBudgetMinutes} min budget</span>
+          <span className="inline-flex items-center gap-1"><Clock className="h-4 w-4" aria-hidden /> {budget} min budget</span>
           <span>{scenario.faults.length} fault{scenario.faults.length > 1 ? 's' : ''}</span>
         </div>
+        {assigned && (
+          <p className="mt-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-brand-900" data-testid="assigned-scenario" data-hints={assigned.hints}>
+            Assigned by your instructor (“{assigned.title}”, {assigned.cohort}), due {formatDateTime(assigned.dueAt)}: {assigned.minutes} min, {HINT_POLICY_LABEL[assigned.hints]}
+            {assigned.hints === 'cost' ? ': each hint you take counts against you and your instructor sees it.' : '.'}
+          </p>
+        )}
       </div>
 
       <div className="mt-5 grid gap-5 lg:grid-cols-3">
@@ -118,7 +133,7 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
               <section className="card border-amber-200 p-5" aria-labelledby="symptom-heading" data-testid="running-attempt">
                 <div className="flex flex-wrap items-center justify-between gap-3">
                   <h2 id="symptom-heading" className="flex items-center gap-2 font-semibold"><Siren className="h-4 w-4 text-red-600" aria-hidden /> What people see</h2>
-                  <Timer startedAt={current.startedAt.toISOString()} budgetMinutes={scenario.timeBudgetMinutes} />
+                  <Timer startedAt={current.startedAt.toISOString()} budgetMinutes={budget} />
                 </div>
                 <ul className="mt-3 space-y-2" data-testid="symptoms">
                   {faultIds.map((f) => (
@@ -129,7 +144,9 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
                 </ul>
                 <div className="mt-4 flex flex-wrap items-start gap-3">
                   <ActionForm action={checkScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><ListChecks className="h-4 w-4" aria-hidden /> Check my fix</>} pendingLabel="Checking…" className="flex max-w-xs flex-col items-start gap-1" testId="check-fix" />
-                  {nextHint(faultIds, hintsOf(current)) ? (
+                  {assigned?.hints === 'none' ? (
+                    <span className="btn-secondary pointer-events-none opacity-60" data-testid="no-hints">No hints in this assignment</span>
+                  ) : nextHint(faultIds, hintsOf(current)) ? (
                     <ActionForm action={hintScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Lightbulb className="h-4 w-4" aria-hidden /> Hint</>} submitClass="btn-secondary" pendingLabel="…" className="flex max-w-xs flex-col items-start gap-1" testId="take-hint" />
                   ) : (
                     <span className="btn-secondary pointer-events-none opacity-60">No hints left</span>
@@ -154,7 +171,7 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
                 </h2>
                 <dl className="mt-3 grid grid-cols-2 gap-3 text-sm md:grid-cols-4">
                   <div><dt className="label">Time taken</dt><dd className="font-medium tabular-nums" data-testid="attempt-time">{finished.finishedAt ? formatDuration(finished.finishedAt.getTime() - finished.startedAt.getTime()) : '—'}</dd></div>
-                  <div><dt className="label">Budget</dt><dd className="font-medium">{scenario.timeBudgetMinutes} min</dd></div>
+                  <div><dt className="label">Budget</dt><dd className="font-medium">{budget} min</dd></div>
                   <div><dt className="label">Hints used</dt><dd className="font-medium" data-testid="attempt-hints">{hintsOf(finished).length} of {3 * faultIds.length}</dd></div>
                   <div><dt className="label">Checks</dt><dd className="font-medium" data-testid="attempt-checks">{checksOf(finished).length}</dd></div>
                 </dl>
@@ -171,18 +188,36 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
           {!current && (
             <section className="card p-5" aria-labelledby="start-heading">
               <h2 id="start-heading" className="font-semibold">{finished ? 'Try again' : 'Ready?'}</h2>
-              <p className="mt-1 text-sm text-slate-600">Start breaks the demo sandbox as the story says and starts the clock.</p>
-              {busyByOther && (
+              <p className="mt-1 text-sm text-slate-600" data-testid="start-explainer">
+                {own ? (
+                  <>Start takes your sandbox (archive <span className="font-mono">{own.archiveAe}</span>, worklist <span className="font-mono">{own.worklistAe}</span>) back to a fresh state: its studies, orders and scanner exams are deleted and today&apos;s orders booked again. Then it breaks it as the story says and starts the clock.</>
+                ) : (
+                  <>Start makes your own sandbox, with its own archive and worklist AE titles, breaks it as the story says and starts the clock. Nobody else&apos;s work is affected.</>
+                )}
+              </p>
+              {otherRunning && (
                 <p className="mt-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="sandbox-busy">
-                  Another student is playing “{busyByOther}” in the demo sandbox right now. Only one scenario runs at a time.
+                  You have “{otherRunning}” in progress in your sandbox: finish it or give up before starting another.
                 </p>
               )}
-              <ActionForm action={startScenario} hidden={{ scenarioId: id }} submit={<><Play className="h-4 w-4" aria-hidden /> Start</>} pendingLabel="Breaking things…" className="mt-3 flex flex-wrap items-center gap-2" testId="start-scenario" />
+              {signedIn ? (
+                <ActionForm action={startScenario} hidden={{ scenarioId: id }} submit={<><Play className="h-4 w-4" aria-hidden /> Start</>} pendingLabel="Breaking things…" className="mt-3 flex flex-wrap items-center gap-2" testId="start-scenario" />
+              ) : (
+                <p className="mt-3 text-sm" data-testid="start-sign-in">
+                  Starting a scenario <Link className="font-medium text-brand-700 hover:underline" href="/sign-up">needs an account</Link>: each one runs in your own sandbox.
+                </p>
+              )}
             </section>
           )}
           {current && (
             <section className="card p-5" aria-labelledby="where-heading">
               <h2 id="where-heading" className="flex items-center gap-2 font-semibold"><MapPin className="h-4 w-4 text-slate-500" aria-hidden /> Where to work</h2>
+              {own && current.sandboxId === own.id && (
+                <p className="mt-1 text-sm text-slate-600" data-testid="scenario-sandbox">
+                  In your sandbox: archive <span className="font-mono font-medium text-slate-900">{own.archiveAe}</span>, worklist{' '}
+                  <span className="font-mono font-medium text-slate-900">{own.worklistAe}</span>, on {own.host}:{own.port}. The links below open it.
+                </p>
+              )}
               <ul className="mt-2 space-y-1 text-sm" data-testid="work-places">
                 {placesFor(scenario).map((p) => (
                   <li key={p.href}><Link className="font-medium text-brand-700 hover:underline" href={p.href}>{p.label}</Link> <span className="font-mono text-xs text-slate-500">{p.href}</span></li>
@@ -197,8 +232,8 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
           <p className="flex gap-2 text-sm text-slate-600">
             <Info className="mt-0.5 h-4 w-4 shrink-0 text-brand-600" aria-hidden />
             <span>
-              The demo sandbox is shared: while your scenario runs, everyone using the demo scanners and PACS sees its faults, and nobody else can start a
-              scenario. Give up if you leave; an abandoned attempt ends by itself after a while.
+              Each scenario runs in your own sandbox: its faults touch nobody else&apos;s work, and your instructor can follow you in it. Give up if you
+              leave; an abandoned attempt ends by itself after a while.
               {!canFix && ' Sign in to fix things: the scanners’ settings can only be changed by a signed-in account.'}
             </span>
           </p>

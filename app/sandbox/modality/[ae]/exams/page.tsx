@@ -2,14 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime, formatPersonName } from '@/app/_lib/format';
 import { MppsBadge } from '../../../ris/Badges';
-import { recentExams, scannerContext } from '../../../_lib/modality';
+import { recentExams, requireScanner } from '../../../_lib/modality';
 
 export const metadata: Metadata = { title: 'Scanner exams' };
 export const dynamic = 'force-dynamic';
 
 export default async function ScannerExams({ params }: { params: Promise<{ ae: string }> }) {
   const { ae } = await params;
-  const ctx = (await scannerContext(ae))!;
+  const ctx = await requireScanner(ae);
   const exams = await recentExams(ctx.sandbox.id, ae, 50);
   return (
     <section className="card overflow-x-auto" aria-label="Exams on this scanner">

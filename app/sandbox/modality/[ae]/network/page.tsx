@@ -2,8 +2,9 @@ import type { Metadata } from 'next';
 import { Info, Plug } from 'lucide-react';
 import { getViewer } from '@/app/_lib/session';
 import { formatDateTime } from '@/app/_lib/format';
-import { scannerContext } from '../../../_lib/modality';
+import { requireScanner } from '../../../_lib/modality';
 import { ActionForm } from '@/app/_components/ActionForm';
+import { SEND_SYNTAXES } from '@/sim/modality/sendSyntax';
 import { deleteScannerDestination, echoDestination, saveScannerDestination, saveScannerSettings } from '../actions';
 
 export const metadata: Metadata = { title: 'Scanner network settings' };
@@ -38,8 +39,8 @@ function DestinationFields({ d }: { d?: { role: string; name: string; aeTitle: s
 
 export default async function ScannerNetwork({ params }: { params: Promise<{ ae: string }> }) {
   const { ae } = await params;
-  const [ctx, viewer] = await Promise.all([scannerContext(ae), getViewer()]);
-  const { config, destinations } = ctx!;
+  const [ctx, viewer] = await Promise.all([requireScanner(ae), getViewer()]);
+  const { config, destinations } = ctx;
   const canEdit = Boolean(viewer && !viewer.isGuest);
   return (
     <div className="space-y-5">
@@ -51,14 +52,24 @@ export default async function ScannerNetwork({ params }: { params: Promise<{ ae:
           log, fix the wrong one here, press Test, then Retry the send queue.
         </span>
       </p>
-      {!canEdit && <p className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">Sign in to change the settings of the demo scanners (Test works for everyone).</p>}
+      {!canEdit && <p className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">Sign in to change the scanners’ settings (Test works for everyone).</p>}
 
       <section className="card p-4" aria-labelledby="local-heading">
         <h2 id="local-heading" className="font-semibold">This scanner</h2>
-        <ActionForm action={saveScannerSettings} hidden={{ ae, transferSyntaxUid: config.transferSyntaxUid }} submit="Save settings" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-4" testId="scanner-settings">
+        <ActionForm action={saveScannerSettings} hidden={{ ae }} submit="Save settings" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-5" testId="scanner-settings">
           <label><span className="label">Calling AE title (local AE)</span><input name="localAeTitle" defaultValue={config.localAeTitle} className="field font-mono" maxLength={16} required disabled={!canEdit} /></label>
           <label><span className="label">Station name</span><input name="stationName" defaultValue={config.stationName} className="field" maxLength={16} disabled={!canEdit} /></label>
           <label><span className="label">Timeout (s)</span><input name="timeoutSeconds" type="number" min={1} max={600} defaultValue={config.timeoutSeconds} className="field" disabled={!canEdit} /></label>
+          <label>
+            <span className="label">Send images as</span>
+            <select name="transferSyntaxUid" defaultValue={config.transferSyntaxUid} className="field" disabled={!canEdit} title="The transfer syntax new images are stored and sent in (lossless only)">
+              {SEND_SYNTAXES.map((c) => (
+                <option key={c.transferSyntaxUid} value={c.transferSyntaxUid}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
         </ActionForm>
         <p className="mt-2 text-xs text-slate-500">Last changed {formatDateTime(config.updatedAt)}.</p>
       </section>

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { anyJobActive, scannerContext, sendQueue } from '../../../_lib/modality';
+import { anyJobActive, requireScanner, sendQueue } from '../../../_lib/modality';
 import { AutoRefresh } from '../AutoRefresh';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { JobRow } from '../JobRow';
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function SendQueuePage({ params }: { params: Promise<{ ae: string }> }) {
   const { ae } = await params;
-  const ctx = (await scannerContext(ae))!;
+  const ctx = await requireScanner(ae);
   const [jobs, active] = await Promise.all([sendQueue(ctx.sandbox.id, ae), anyJobActive(ctx.sandbox.id, ae)]);
   const failed = jobs.filter((j) => j.status === 'failed').length;
   return (

@@ -8,9 +8,11 @@ import { transferSyntaxName } from '@/sim/dicom/transferSyntaxes';
 import { sopClassName } from '@/sim/dicom/sopClasses';
 import { formatBytes, formatDateTime, formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
 import { getViewer } from '@/app/_lib/session';
-import { demoSandbox, studyDetail } from '../../../_lib/pacs';
+import { studyDetail } from '../../../_lib/pacs';
+import { currentSandbox } from '../../../_lib/current';
 import { StudyStatusBadge } from '../../StudyStatusBadge';
 import { StatusActions } from '../../StatusActions';
+import { CorrectionPanel } from './CorrectionPanel';
 
 export const metadata: Metadata = { title: 'Study' };
 export const dynamic = 'force-dynamic';
@@ -18,7 +20,7 @@ export const dynamic = 'force-dynamic';
 export default async function StudyPage({ params }: { params: Promise<{ uid: string }> }) {
   const { uid } = await params;
   if (!/^[0-9.]{1,64}$/.test(uid)) notFound();
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!sandbox) notFound();
   const [study, viewer] = await Promise.all([studyDetail(sandbox.id, uid), getViewer()]);
   if (!study) notFound();
@@ -54,6 +56,8 @@ export default async function StudyPage({ params }: { params: Promise<{ uid: str
           <StatusActions studyInstanceUid={uid} actions={actionsFor(study.status)} canChange={Boolean(viewer && !viewer.isGuest)} />
         </div>
       </section>
+
+      <CorrectionPanel sandboxId={sandbox.id} studyInstanceUid={uid} />
 
       {study.series.map((s) => {
         const bytes = s.instances.reduce((n, i) => n + i.fileSize, 0n);

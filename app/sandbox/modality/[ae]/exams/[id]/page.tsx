@@ -5,7 +5,7 @@ import { AlertTriangle, ExternalLink, HardDrive } from 'lucide-react';
 import { formatDateTime, formatDicomDate, formatPersonName } from '@/app/_lib/format';
 import { DISCONTINUATION_REASONS } from '@/sim/modality/mpps';
 import { MppsBadge } from '../../../../ris/Badges';
-import { anyJobActive, destinationLabel, examDetail, scannerContext } from '../../../../_lib/modality';
+import { anyJobActive, destinationLabel, examDetail, requireScanner } from '../../../../_lib/modality';
 import { AutoRefresh } from '../../AutoRefresh';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { JobRow } from '../../JobRow';
@@ -18,7 +18,7 @@ const THUMBS_PER_SERIES = 8;
 
 export default async function ExamPage({ params }: { params: Promise<{ ae: string; id: string }> }) {
   const { ae, id } = await params;
-  const ctx = (await scannerContext(ae))!;
+  const ctx = await requireScanner(ae);
   const detail = await examDetail(ctx.sandbox.id, ae, id);
   if (!detail) notFound();
   const { exam, series, committedImages } = detail;

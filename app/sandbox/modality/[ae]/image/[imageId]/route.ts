@@ -7,14 +7,14 @@ import { readWhole } from '@/app/dicomweb/_lib/pixels';
 import { renderPng, THUMBNAIL_SIZE } from '@/app/dicomweb/_lib/render';
 import { imagePath } from '@/sim/modality/store';
 import { isScanner } from '../../../../_lib/modality';
-import { demoSandbox } from '../../../../_lib/pacs';
+import { currentSandbox } from '../../../../_lib/current';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export const GET = route(async (_request: Request, { params }: { params: Promise<{ ae: string; imageId: string }> }) => {
   const { ae, imageId } = await params;
-  const sandbox = await demoSandbox();
+  const sandbox = await currentSandbox();
   if (!isScanner(ae) || !sandbox || !/^[a-z0-9]{1,40}$/i.test(imageId)) throw new HttpError(404, 'No such image on this scanner.');
   const image = await getDb().acquiredImage.findFirst({
     where: { id: imageId, acquisition: { sandboxId: sandbox.id, modalityAe: ae } },
