@@ -1,9 +1,9 @@
 'use client';
-// The instructor's forms (new cohort, new assignment) and the student's join form: useActionState, and a
+// The instructor's forms (new cohort, new or edited assignment) and the student's join form: useActionState, and a
 // refused form keeps what was typed, with the reason under the field.
 import { useActionState, useEffect, useId, useState } from 'react';
-import { Plus, UserPlus } from 'lucide-react';
-import { createAssignmentAction, createCohortAction, joinCohortAction, type FormResult } from '../actions';
+import { Plus, Save, UserPlus } from 'lucide-react';
+import { createAssignmentAction, createCohortAction, joinCohortAction, updateAssignmentAction, type FormResult } from '../actions';
 
 type State = FormResult | null;
 
@@ -44,36 +44,71 @@ export function NewCohortForm() {
 
 const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
-export function NewAssignmentForm({ cohortId, lessons, categories }: { cohortId: string; lessons: { slug: string; title: string }[]; categories: { id: string; label: string }[] }) {
-  const [state, action, pending] = useActionState<State, FormData>(createAssignmentAction, null);
-  const v = (k: string, fallback = '') => (state && !state.ok ? state.values?.[k] : undefined) ?? fallback;
+const KIND_LABEL: Record<string, string> = { practice: 'Practice set', lesson: 'Lesson', mock: 'Mock exam', scenario: 'Fault scenario' };
+
+export interface ScenarioChoice { id: string; title: string; minutes: number }
+
+/**
+ * A new assignment, or (with `edit`) an existing one: its kind stays, the rest is the same form with the same
+ * checks and messages. Dates are shown and typed in the instructor's local time (known only in the browser).
+ */
+export function AssignmentForm({
+  cohortId,
+  lessons,
+  categories,
+  scenarios,
+  edit,
+}: {
+  cohortId: string;
+  lessons: { slug: string; title: string }[];
+  categories: { id: string; label: string }[];
+  scenarios: ScenarioChoice[];
+  edit?: { id: string; values: Record<string, string>; opensAt: string; dueAt: string };
+}) {
+  const [state, action, pending] = useActionState<State, FormData>(edit ? updateAssignmentAction : createAssignmentAction, null);
+  const v = (k: string, fallback = '') => (state && !state.ok ? state.values?.[k] : undefined) ?? edit?.values[k] ?? fallback;
   const key = state && !state.ok ? JSON.stringify(state.values) : state?.ok ? state.message : 'new';
   const [kind, setKind] = useState(v('kind', 'practice'));
-  // the default dates are the instructor's local time, known only in the browser
+  const [scenario, setScenario] = useState(v('scenario'));
   const [dates, setDates] = useState<{ opens: string; due: string; tz: number } | null>(null);
   useEffect(() => {
     const now = new Date();
     now.setSeconds(0, 0);
+    if (edit) {
+      setDates({ opens: local(new Date(edit.opensAt)), due: local(new Date(edit.dueAt)), tz: now.getTimezoneOffset() });
+      return;
+    }
     const due = new Date(now.getTime() + 7 * 86_400_000);
     due.setHours(23, 59);
     setDates({ opens: local(now), due: local(due), tz: now.getTimezoneOffset() });
-  }, []);
+  }, [edit]);
   if (!dates) return <p className="text-sm text-slate-500">Loading the form…</p>;
+  const budget = scenarios.find((x) => x.id === scenario)?.minutes;
+  const name = edit ? 'Edit assignment' : 'New assignment';
   return (
-    <form key={key} action={action} aria-label="New assignment" className="space-y-3" noValidate>
+    <form key={key} action={action} aria-label={name} className="space-y-3" noValidate data-testid={edit ? 'edit-assignment' : 'new-assignment'}>
       <input type="hidden" name="cohortId" value={cohortId} />
+      {edit && <input type="hidden" name="assignmentId" value={edit.id} />}
       <input type="hidden" name="tzOffset" value={dates.tz} />
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field state={state} name="kind" label="Assign">
-          {(a) => (
-            <select id={a.id} name="kind" value={kind} onChange={(e) => setKind(e.target.value)} className="field" aria-invalid={a.invalid}>
-              <option value="practice">Practice set</option>
-              <option value="lesson">Lesson</option>
-              <option value="mock">Mock exam</option>
-            </select>
-          )}
-        </Field>
-        {kind !== 'mock' && (
+        {edit ? (
+          <div>
+            <p className="label">Assign</p>
+            <p className="py-1.5 text-sm font-medium text-slate-800">{KIND_LABEL[kind] ?? kind}</p>
+          </div>
+        ) : (
+          <Field state={state} name="kind" label="Assign">
+            {(a) => (
+              <select id={a.id} name="kind" value={kind} onChange={(e) => setKind(e.target.value)} className="field" aria-invalid={a.invalid}>
+                <option value="practice">Practice set</option>
+                <option value="lesson">Lesson</option>
+                <option value="mock">Mock exam</option>
+                <option value="scenario">Fault scenario</option>
+              </select>
+            )}
+          </Field>
+        )}
+        {(kind === 'lesson' || kind === 'practice') && (
           <Field state={state} name="lesson" label={kind === 'lesson' ? 'Lesson' : 'From lesson (optional)'}>
             {(a) => (
               <select id={a.id} name="lesson" defaultValue={v('lesson')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy}>
@@ -112,6 +147,30 @@ export function NewAssignmentForm({ cohortId, lessons, categories }: { cohortId:
             )}
           </Field>
         )}
+        {kind === 'scenario' && (
+          <>
+            <Field state={state} name="scenario" label="Scenario">
+              {(a) => (
+                <select id={a.id} name="scenario" value={scenario} onChange={(e) => setScenario(e.target.value)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy}>
+                  <option value="">Choose a scenario</option>
+                  {scenarios.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+                </select>
+              )}
+            </Field>
+            <Field state={state} name="hints" label="Hints">
+              {(a) => (
+                <select id={a.id} name="hints" defaultValue={v('hints', 'allowed')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy}>
+                  <option value="allowed">Allowed</option>
+                  <option value="cost">Allowed, each one counts against</option>
+                  <option value="none">No hints</option>
+                </select>
+              )}
+            </Field>
+            <Field state={state} name="minutes" label="Time budget (minutes)">
+              {(a) => <input id={a.id} name="minutes" inputMode="numeric" defaultValue={v('minutes')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={3} placeholder={budget ? `${budget} (the scenario’s)` : 'the scenario’s'} />}
+            </Field>
+          </>
+        )}
       </div>
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Field state={state} name="opensAt" label="Opens">{(a) => <input id={a.id} type="datetime-local" name="opensAt" defaultValue={v('opensAt', dates.opens)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} />}</Field>
@@ -119,7 +178,11 @@ export function NewAssignmentForm({ cohortId, lessons, categories }: { cohortId:
         <Field state={state} name="title" label="Title (optional)" className="sm:col-span-2">{(a) => <input id={a.id} name="title" defaultValue={v('title')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={90} placeholder="Named from what is assigned" />}</Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" className="btn-primary" disabled={pending}><Plus className="h-4 w-4" aria-hidden />Assign</button>
+        {edit ? (
+          <button type="submit" className="btn-primary" disabled={pending}><Save className="h-4 w-4" aria-hidden />Save changes</button>
+        ) : (
+          <button type="submit" className="btn-primary" disabled={pending}><Plus className="h-4 w-4" aria-hidden />Assign</button>
+        )}
         <Outcome state={state} />
       </div>
     </form>

@@ -1,11 +1,15 @@
 // Whether a student has done an assignment, from what is stored: pure, so it is tested on its own.
 // lesson: done when the lesson is completed (at any time: a lesson finished before it was assigned counts);
 // practice: done when the assigned set has `size` distinct items answered after it opened;
-// mock: done when a mock exam of at least that length was submitted after it opened.
-// Done after the due date is late; not done by the due date is missing.
+// mock: done when a mock exam of at least that length was submitted after it opened;
+// scenario: done when an attempt at the fault scenario started after it opened and passed (its checks all passed),
+// in progress while such an attempt is running.
+// Done after the due date is late; not done by the due date is missing (unless an attempt is still running).
+import { z } from 'zod';
 
-export type AssignmentKind = 'lesson' | 'practice' | 'mock';
-export type AssignmentState = 'done' | 'late' | 'missing' | 'open' | 'upcoming';
+export type AssignmentKind = 'lesson' | 'practice' | 'mock' | 'scenario';
+export type AssignmentState = 'done' | 'late' | 'in-progress' | 'missing' | 'open' | 'upcoming';
+export const ASSIGNMENT_STATES: readonly AssignmentState[] = ['done', 'late', 'in-progress', 'missing', 'open', 'upcoming'];
 
 export interface AssignmentLike {
   kind: string;
@@ -21,6 +25,17 @@ export interface StudentActivity {
   practice: { setKey: string | null; questionId: string; answeredAt: Date }[];
   /** submitted mock exams: when, and how many items */
   mocks: { submittedAt: Date; items: number }[];
+  /** fault-scenario attempts (ScenarioAttempt rows): absent when the caller has none to give */
+  scenarios?: ScenarioRun[];
+}
+
+export interface ScenarioRun {
+  scenarioId: string;
+  /** in-progress | passed | abandoned */
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  hints: number;
 }
 
 export interface AssignmentProgress {
@@ -28,6 +43,8 @@ export interface AssignmentProgress {
   /** how far along: items answered of the set size, 0/1 for a lesson or mock */
   done: number;
   of: number;
+  /** a scenario attempt is running (not yet passed) */
+  inProgress?: boolean;
 }
 
 export interface AssignmentStatus extends AssignmentProgress {
@@ -43,10 +60,37 @@ export function practiceTarget(target: string): { category?: string; lesson?: st
   return { ...(q.get('category') ? { category: q.get('category')! } : {}), ...(q.get('lesson') ? { lesson: q.get('lesson')! } : {}), size, set };
 }
 
+export const HINT_POLICIES = ['allowed', 'cost', 'none'] as const;
+export type HintPolicy = (typeof HINT_POLICIES)[number];
+export const HINT_POLICY_LABEL: Record<HintPolicy, string> = { allowed: 'hints allowed', cost: 'hints cost', none: 'no hints' };
+
+/**
+ * A fault-scenario assignment's target: a query string like the practice one, `id=<scenario id>&hints=<allowed |
+ * cost | none>&minutes=<time budget>` (the Assignment table has no options column). `hints=cost`: hints may be
+ * taken, and each one is shown to the student as counting against them and to the instructor on the dashboard.
+ */
+export const scenarioTargetSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  hints: z.enum(HINT_POLICIES),
+  minutes: z.coerce.number().int().min(1).max(240),
+});
+export type ScenarioTarget = z.infer<typeof scenarioTargetSchema>;
+
+/** The scenario query an assignment stores, parsed; null if it is not one. */
+export function scenarioTarget(target: string): ScenarioTarget | null {
+  const r = scenarioTargetSchema.safeParse(Object.fromEntries(new URLSearchParams(target)));
+  return r.success ? r.data : null;
+}
+
+export function scenarioTargetString(t: ScenarioTarget): string {
+  return new URLSearchParams({ id: t.id, hints: t.hints, minutes: String(t.minutes) }).toString();
+}
+
 /** Where a student goes to do the assignment. */
 export function assignmentHref(a: { kind: string; target: string }): string {
   if (a.kind === 'lesson') return `/learn/${a.target}`;
   if (a.kind === 'practice') return `/practice?${a.target}`;
+  if (a.kind === 'scenario') return `/sandbox/scenarios/${scenarioTarget(a.target)?.id ?? ''}`;
   return '/practice/mock';
 }
 
@@ -78,14 +122,24 @@ export function assignmentProgress(a: AssignmentLike, s: StudentActivity): Assig
       .sort((x, y) => x.submittedAt.getTime() - y.submittedAt.getTime())[0];
     completedAt = first?.submittedAt ?? null;
     done = completedAt ? 1 : 0;
+  } else if (a.kind === 'scenario') {
+    const id = scenarioTarget(a.target)?.id;
+    const mine = (s.scenarios ?? []).filter((r) => r.scenarioId === id && r.startedAt >= a.opensAt);
+    const passed = mine
+      .filter((r) => r.status === 'passed' && r.finishedAt)
+      .sort((x, y) => x.finishedAt!.getTime() - y.finishedAt!.getTime())[0];
+    completedAt = passed?.finishedAt ?? null;
+    done = completedAt ? 1 : 0;
+    if (!completedAt && mine.some((r) => r.status === 'in-progress')) return { completedAt, done, of, inProgress: true };
   }
   return { completedAt, done, of };
 }
 
-/** The state for a given progress: done or late once completed, else missing, open or upcoming by the dates. */
-export function statusOf(a: Pick<AssignmentLike, 'opensAt' | 'dueAt'>, { completedAt, done, of }: AssignmentProgress, now: Date): AssignmentStatus {
+/** The state for a given progress: done or late once completed, in progress while an attempt runs, else missing, open or upcoming by the dates. */
+export function statusOf(a: Pick<AssignmentLike, 'opensAt' | 'dueAt'>, { completedAt, done, of, inProgress }: AssignmentProgress, now: Date): AssignmentStatus {
   let state: AssignmentState;
   if (completedAt) state = completedAt > a.dueAt ? 'late' : 'done';
+  else if (inProgress) state = 'in-progress';
   else if (now > a.dueAt) state = 'missing';
   else if (now < a.opensAt) state = 'upcoming';
   else state = 'open';

@@ -9,7 +9,9 @@ import { allLessons, questionBank } from '@/app/_lib/content';
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { hasRole } from '@/app/_lib/roles';
 import type { Viewer } from '@/app/_lib/session';
-import { assignmentHref, assignmentProgress, assignmentStatus, practiceTarget, statusOf, type AssignmentProgress, type AssignmentStatus, type StudentActivity } from './assignmentStatus';
+import { findScenario, loadScenarios } from '@/content/scenarios';
+import { assignmentHref, assignmentProgress, assignmentStatus, ASSIGNMENT_STATES, HINT_POLICIES, practiceTarget, scenarioTarget, scenarioTargetString, statusOf, type AssignmentProgress, type AssignmentStatus, type HintPolicy, type StudentActivity } from './assignmentStatus';
+import { cohortScenarioRows, scenarioRunOf, studentScenarioRows, type CohortScenarioRow, type FailedCheckCount, type ScenarioAttemptFigures, type StudentScenarioRow } from './scenarioFigures';
 import { newJoinCode, normalizeJoinCode } from './joinCode';
 
 type Who = Pick<Viewer, 'id' | 'role'>;
@@ -87,11 +89,15 @@ export const MOCK_SIZES = [20, 50] as const;
 const dateTime = (what: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Choose the ${what} date and time.`);
 export const newAssignmentInput = z
   .object({
-    kind: z.enum(['lesson', 'practice', 'mock'], { message: 'Choose what to assign.' }),
+    kind: z.enum(['lesson', 'practice', 'mock', 'scenario'], { message: 'Choose what to assign.' }),
     lesson: z.string().default(''),
     category: z.string().default(''),
     size: z.coerce.number().default(10),
     mockSize: z.coerce.number().default(20),
+    scenario: z.string().default(''),
+    hints: z.string().default('allowed'),
+    /** the scenario's time budget in minutes; empty: the scenario's own */
+    minutes: z.string().trim().default(''),
     title: z.string().trim().max(90, 'At most 90 characters.').default(''),
     opensAt: dateTime('opening'),
     dueAt: dateTime('due'),
@@ -103,6 +109,13 @@ export const newAssignmentInput = z
     if (v.kind === 'practice' && v.category && !(v.category in CATEGORIES)) ctx.addIssue({ code: 'custom', path: ['category'], message: 'Choose an ARRT category.' });
     if (v.kind === 'practice' && !(PRACTICE_SIZES as readonly number[]).includes(v.size)) ctx.addIssue({ code: 'custom', path: ['size'], message: `Choose ${PRACTICE_SIZES.join(', ')} items.` });
     if (v.kind === 'mock' && !(MOCK_SIZES as readonly number[]).includes(v.mockSize)) ctx.addIssue({ code: 'custom', path: ['mockSize'], message: 'Choose a 20- or 50-item mock exam.' });
+    if (v.kind === 'scenario') {
+      if (!loadScenarios().some((x) => x.id === v.scenario)) ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'Choose a fault scenario.' });
+      if (!(HINT_POLICIES as readonly string[]).includes(v.hints)) ctx.addIssue({ code: 'custom', path: ['hints'], message: 'Choose whether hints are allowed.' });
+      if (v.minutes && !(/^\d{1,3}$/.test(v.minutes) && Number(v.minutes) >= 1 && Number(v.minutes) <= 240)) {
+        ctx.addIssue({ code: 'custom', path: ['minutes'], message: 'Enter whole minutes from 1 to 240, or leave it empty for the scenario’s own budget.' });
+      }
+    }
     if (v.dueAt <= v.opensAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'The due date must be after the opening date.' });
   });
 
@@ -120,11 +133,40 @@ function targetOf(input: z.infer<typeof newAssignmentInput>, seed: string): { ta
     const scope = input.lesson ? allLessons().find((l) => l.slug === input.lesson)!.frontmatter.title : input.category ? CATEGORIES[input.category as CategoryId].label : 'all categories';
     return { target, title: `Practice: ${input.size} items, ${scope}` };
   }
+  if (input.kind === 'scenario') {
+    const s = findScenario(input.scenario)!;
+    const minutes = input.minutes ? Number(input.minutes) : s.timeBudgetMinutes;
+    return { target: scenarioTargetString({ id: s.id, hints: input.hints as HintPolicy, minutes }), title: `Scenario: ${s.title}` };
+  }
   return { target: String(input.mockSize), title: `Mock exam: ${input.mockSize} items` };
 }
 
-export async function createAssignment(db: Db, who: Who, cohortId: string, input: z.infer<typeof newAssignmentInput>, tzOffsetMin = 0, seed = Math.floor(Math.random() * 2 ** 31).toString(36)) {
+/**
+ * The form's fields for an existing assignment (the edit form starts from them). The title is left empty when it
+ * is the one made from the target, so that changing the target renames it as a new assignment would be named.
+ */
+export function formValuesOf(a: { kind: string; target: string; title: string }): Record<string, string> {
+  const v: Record<string, string> = { kind: a.kind, lesson: '', category: '', size: '10', mockSize: '20', scenario: '', hints: 'allowed', minutes: '' };
+  if (a.kind === 'lesson') v.lesson = a.target;
+  else if (a.kind === 'practice') {
+    const t = practiceTarget(a.target);
+    Object.assign(v, { lesson: t?.lesson ?? '', category: t?.category ?? '', size: String(t?.size ?? 10) });
+  } else if (a.kind === 'mock') v.mockSize = a.target;
+  else if (a.kind === 'scenario') {
+    const t = scenarioTarget(a.target);
+    Object.assign(v, { scenario: t?.id ?? '', hints: t?.hints ?? 'allowed', minutes: t ? String(t.minutes) : '' });
+  }
+  const parsed = newAssignmentInput.safeParse({ ...v, opensAt: '2000-01-01T00:00', dueAt: '2000-01-02T00:00' });
+  const auto = parsed.success ? targetOf(parsed.data, practiceTarget(a.target)?.set ?? 'x').title : null;
+  v.title = a.title === auto ? '' : a.title;
+  return v;
+}
+
+export async function createAssignment(db: Db, who: Who, cohortId: string, form: z.input<typeof newAssignmentInput>, tzOffsetMin = 0, seed = Math.floor(Math.random() * 2 ** 31).toString(36)) {
   await cohortFor(db, who, cohortId);
+  const parsed = newAssignmentInput.safeParse(form);
+  if (!parsed.success) throw new HttpError(422, 'Check the highlighted fields.', fieldErrors(parsed.error));
+  const input = parsed.data;
   const { target, title } = targetOf(input, seed);
   const assignment = await db.assignment.create({
     data: { cohortId, kind: input.kind, target, title: input.title || title, opensAt: fromLocal(input.opensAt, tzOffsetMin), dueAt: fromLocal(input.dueAt, tzOffsetMin), createdById: who.id },
@@ -210,6 +252,10 @@ export interface CohortDashboard {
   /** submitted mock exams: one row per 10-point band */
   mockBands: { band: string; count: number }[];
   missed: { questionId: string; stem: string; category: string; answered: number; wrong: number; wrongShare: number; distractor: string; distractorCount: number }[];
+  /** fault scenarios assigned to the cohort or played by its students: one row per scenario */
+  scenarios: CohortScenarioRow[];
+  /** per student and scenario played: status, time to fix, hints */
+  studentScenarios: StudentScenarioRow[];
 }
 
 export const MASTERED_AT = 70;
@@ -273,7 +319,7 @@ function providerOf(db: Db): 'sqlite' | 'postgresql' | 'unknown' {
  * sorting the whole cohort's; PostgreSQL hashes the whole cohort in one pass, whose plan does not depend on table
  * statistics (the correlated form fell to a sequential scan per student on a server without ANALYZE: 18 s).
  */
-async function studentItems(db: Db, cohortId: string) {
+async function studentItems(db: Db, cohortId: string, userIds: string[]) {
   const rows =
     providerOf(db) === 'sqlite'
       ? await db.$queryRaw<{ uid: string; items: string | null; last: unknown }[]>`
@@ -281,10 +327,7 @@ async function studentItems(db: Db, cohortId: string) {
             (SELECT ${packed} FROM (${perItem(answersOf(Prisma.sql`q."userId" = e."userId"`))}) b) AS items,
             (SELECT MAX(x.at) FROM (${answersOf(Prisma.sql`q."userId" = e."userId"`)}) x) AS last
           FROM "Enrollment" e WHERE e."cohortId" = ${cohortId}`
-      : await db.$queryRaw<{ uid: string; items: string | null; last: unknown }[]>`
-          SELECT uid, ${packed} AS items, MAX(last) AS last
-          FROM (${perItem(answersOf(Prisma.sql`q."userId" IN (SELECT "userId" FROM "Enrollment" WHERE "cohortId" = ${cohortId})`))}) b
-          GROUP BY uid`;
+      : (await Promise.all(chunks(userIds, PG_PARTS).map((part) => studentItemsPg(db, part)))).flat();
   return rows.map((r) => ({
     uid: r.uid,
     last: time(r.last),
@@ -293,6 +336,33 @@ async function studentItems(db: Db, cohortId: string) {
       return { qid, answered: Number(n), correct: Number(c), itemAnswered: Number(nt), itemCorrect: Number(ct), latestRight: m === '1' };
     }),
   }));
+}
+
+const PG_PARTS = 2;
+
+function chunks<T>(xs: T[], parts: number): T[][] {
+  const size = Math.max(1, Math.ceil(xs.length / parts));
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/**
+ * PostgreSQL: one part of the cohort's students at a time, the parts on their own connections at once (one query
+ * runs on one core; the hash aggregation is most of the dashboard's time). ~48,000 (student, item) groups took
+ * ~14 MB to hash: with PostgreSQL's default 4 MB work_mem both aggregations spilled to disk (EXPLAIN ANALYZE:
+ * "Batches: 5 … Disk Usage", then an external merge sort); SET LOCAL raises it for this one transaction only.
+ */
+async function studentItemsPg(db: Db, userIds: string[]) {
+  if (!userIds.length) return [];
+  const [, rows] = await db.$transaction([
+    db.$executeRaw`SET LOCAL work_mem = '64MB'`,
+    db.$queryRaw<{ uid: string; items: string | null; last: unknown }[]>`
+      SELECT uid, ${packed} AS items, MAX(last) AS last
+      FROM (${perItem(answersOf(Prisma.sql`q."userId" IN (${Prisma.join(userIds)})`))}) b
+      GROUP BY uid`,
+  ]);
+  return rows;
 }
 
 /** The wrong answers chosen for some items, counted per item and answer (as stored: a JSON array of option ids). */
@@ -350,15 +420,18 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     db.assignment.findMany({ where: { cohortId }, orderBy: { dueAt: 'asc' } }),
   ]);
   const ids = enrollments.map((e) => e.user.id);
-  const [lessons, mocks, figures, practice] = await Promise.all([
-    db.lessonProgress.findMany({ where: { userId: { in: ids } }, select: { userId: true, lessonSlug: true, completedAt: true } }),
-    db.quizAttempt.findMany({ where: { userId: { in: ids }, mode: 'mock', submittedAt: { not: null } }, select: { userId: true, submittedAt: true, result: true, _count: { select: { items: true } } } }),
-    studentItems(db, cohortId),
+  const [lessons, mocks, figures, practice, scenarioAttempts, failedChecks] = await Promise.all([
+    cohortLessons(db, cohortId),
+    cohortMocks(db, cohortId),
+    studentItems(db, cohortId, ids),
     Promise.all(assignments.map((x) => (x.kind === 'practice' ? practiceProgress(db, cohortId, x) : null))),
+    scenarioAttemptsOf(db, inCohort(cohortId)),
+    failedChecksOf(db, inCohort(cohortId)),
   ]);
 
   interface Acc { activity: StudentActivity; answered: number; correct: number; masteredIn: Map<CategoryId, number>; last: number; mockBest: number | null }
   const acc = new Map<string, Acc>(ids.map((id) => [id, { activity: { lessons: new Map(), practice: [], mocks: [] }, answered: 0, correct: 0, masteredIn: new Map(), last: 0, mockBest: null }]));
+  for (const r of scenarioAttempts) (acc.get(r.userId)!.activity.scenarios ??= []).push(scenarioRunOf(r));
   for (const l of lessons) {
     const a = acc.get(l.userId)!;
     a.activity.lessons.set(l.lessonSlug, l.completedAt);
@@ -386,8 +459,8 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     const a = acc.get(m.userId)!;
     const at = m.submittedAt!;
     a.last = Math.max(a.last, at.getTime());
-    a.activity.mocks.push({ submittedAt: at, items: m._count.items });
-    const percent = (m.result as { percent?: number } | null)?.percent;
+    a.activity.mocks.push({ submittedAt: at, items: m.items });
+    const percent = m.percent;
     if (typeof percent === 'number') a.mockBest = Math.max(a.mockBest ?? 0, percent);
   }
 
@@ -411,7 +484,7 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
 
   const bands = Array.from({ length: 10 }, (_, i) => ({ band: i === 9 ? '90–100' : `${i * 10}–${i * 10 + 9}`, count: 0 }));
   for (const m of mocks) {
-    const percent = (m.result as { percent?: number } | null)?.percent;
+    const percent = m.percent;
     if (typeof percent === 'number') bands[Math.min(9, Math.floor(percent / 10))].count += 1;
   }
 
@@ -440,7 +513,7 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
   return {
     students,
     assignments: assignments.map((x, i) => {
-      const counts: Record<string, number> = { done: 0, late: 0, missing: 0, open: 0, upcoming: 0 };
+      const counts: Record<string, number> = Object.fromEntries(ASSIGNMENT_STATES.map((k) => [k, 0]));
       for (const s of students) counts[s.statuses[i].state] += 1;
       return { id: x.id, kind: x.kind, target: x.target, title: x.title, opensAt: x.opensAt, dueAt: x.dueAt, href: assignmentHref(x), counts };
     }),
@@ -452,21 +525,80 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     })),
     mockBands: bands,
     missed: missedRows,
+    scenarios: cohortScenarioRows(students.length, assignments, scenarioAttempts, failedChecks),
+    studentScenarios: studentScenarioRows(students, scenarioAttempts),
   };
 }
+
+/** Every fault-scenario attempt of some students, with its hints and checks (a few per student: read as rows). */
+// The fault-scenario attempts are read without their JSON lists: the hints are counted and the failed checks
+// tallied in the database (json_each / jsonb_array_elements: the one place the two dialects differ). Reading 1,500
+// attempts' hints and checks as JSON and parsing them was ~250 ms of the 300-student dashboard; this is ~40.
+
+/** Every fault-scenario attempt of the students `students` selects (a condition on a."userId"), hints counted. */
+async function scenarioAttemptsOf(db: Db, students: Prisma.Sql): Promise<ScenarioAttemptFigures[]> {
+  const length = providerOf(db) === 'postgresql' ? Prisma.raw('jsonb_array_length') : Prisma.raw('json_array_length');
+  const rows = await db.$queryRaw<{ userId: string; scenarioId: string; status: string; startedAt: unknown; finishedAt: unknown; hints: unknown }[]>`
+    SELECT a."userId", a."scenarioId", a."status", a."startedAt", a."finishedAt", ${length}(a."hints") AS hints
+    FROM "ScenarioAttempt" a WHERE ${students}`;
+  return rows.map((r) => ({ userId: r.userId, scenarioId: r.scenarioId, status: r.status, startedAt: time(r.startedAt)!, finishedAt: time(r.finishedAt), hints: num(r.hints) }));
+}
+
+/** How often each check failed, per scenario, over every "Check my fix" of the selected students' attempts. */
+async function failedChecksOf(db: Db, students: Prisma.Sql): Promise<FailedCheckCount[]> {
+  const rows =
+    providerOf(db) === 'postgresql'
+      ? await db.$queryRaw<{ scenarioId: string; label: string; n: unknown }[]>`
+          SELECT a."scenarioId", r->>'label' AS label, COUNT(*) AS n
+          FROM "ScenarioAttempt" a, jsonb_array_elements(a."checks") c, jsonb_array_elements(c->'results') r
+          WHERE ${students} AND r->>'passed' = 'false' GROUP BY a."scenarioId", r->>'label'`
+      : await db.$queryRaw<{ scenarioId: string; label: string; n: unknown }[]>`
+          SELECT a."scenarioId", json_extract(r.value, '$.label') AS label, COUNT(*) AS n
+          FROM "ScenarioAttempt" a, json_each(a."checks") c, json_each(c.value, '$.results') r
+          WHERE ${students} AND json_extract(r.value, '$.passed') = 0 GROUP BY a."scenarioId", json_extract(r.value, '$.label')`;
+  return rows.map((r) => ({ scenarioId: r.scenarioId, label: String(r.label), n: num(r.n) }));
+}
+
+/** The cohort's completed lessons (read raw: Prisma's row mapping of ~2,000 rows with a 300-id IN list cost more than the query). */
+async function cohortLessons(db: Db, cohortId: string) {
+  const rows = await db.$queryRaw<{ userId: string; lessonSlug: string; completedAt: unknown }[]>`
+    SELECT l."userId", l."lessonSlug", l."completedAt" FROM "LessonProgress" l
+    WHERE l."userId" IN (SELECT "userId" FROM "Enrollment" WHERE "cohortId" = ${cohortId})`;
+  return rows.map((r) => ({ userId: r.userId, lessonSlug: r.lessonSlug, completedAt: time(r.completedAt)! }));
+}
+
+/** The cohort's submitted mock exams: when, how many items, and the percent of the stored result. */
+async function cohortMocks(db: Db, cohortId: string) {
+  const rows = await db.$queryRaw<{ userId: string; submittedAt: unknown; result: unknown; items: unknown }[]>`
+    SELECT q."userId", q."submittedAt", q."result", (SELECT COUNT(*) FROM "AttemptItem" i WHERE i."attemptId" = q."id") AS items
+    FROM "QuizAttempt" q
+    WHERE q."userId" IN (SELECT "userId" FROM "Enrollment" WHERE "cohortId" = ${cohortId}) AND q."mode" = 'mock' AND q."submittedAt" IS NOT NULL`;
+  return rows.map((r) => {
+    // a Json column comes back from a raw query as text (SQLite) or already parsed (PostgreSQL)
+    const result = (typeof r.result === 'string' ? JSON.parse(r.result) : r.result) as { percent?: unknown } | null;
+    return { userId: r.userId, submittedAt: time(r.submittedAt)!, items: num(r.items), percent: typeof result?.percent === 'number' ? result.percent : null };
+  });
+}
+
+const inCohort = (cohortId: string) => Prisma.sql`a."userId" IN (SELECT "userId" FROM "Enrollment" WHERE "cohortId" = ${cohortId})`;
+const isUser = (userId: string) => Prisma.sql`a."userId" = ${userId}`;
 
 /** A student's own open assignments across their cohorts, with status (for /learn). */
 export async function myAssignments(db: Db, who: Who, now: Date) {
   const enrollments = await db.enrollment.findMany({ where: { userId: who.id }, select: { cohort: { select: { name: true, assignments: { where: { opensAt: { lte: now } }, orderBy: { dueAt: 'asc' } } } } } });
   const list = enrollments.flatMap((e) => e.cohort.assignments.map((a) => ({ ...a, cohort: e.cohort.name })));
   if (!list.length) return { cohorts: enrollments.length, items: [] };
-  const { lessons, responses, mocks } = await activityOf(db, [who.id]);
+  const [{ lessons, responses, mocks }, scenarios] = await Promise.all([activityOf(db, [who.id]), scenarioAttemptsOf(db, isUser(who.id))]);
   const activity: StudentActivity = {
     lessons: new Map(lessons.map((l) => [l.lessonSlug, l.completedAt])),
     practice: responses.filter((r) => r.attempt.mode === 'practice').map((r) => ({ setKey: r.attempt.setKey, questionId: r.questionId, answeredAt: r.answeredAt })),
     mocks: mocks.map((m) => ({ submittedAt: m.submittedAt!, items: m.items.length })),
+    scenarios: scenarios.map(scenarioRunOf),
   };
-  return { cohorts: enrollments.length, items: list.map((a) => ({ id: a.id, title: a.title, cohort: a.cohort, dueAt: a.dueAt, href: assignmentHref(a), status: assignmentStatus(a, activity, now) })) };
+  return {
+    cohorts: enrollments.length,
+    items: list.map((a) => ({ id: a.id, kind: a.kind, title: a.title, cohort: a.cohort, dueAt: a.dueAt, href: assignmentHref(a), status: assignmentStatus(a, activity, now), scenario: a.kind === 'scenario' ? scenarioTarget(a.target) : null })),
+  };
 }
 
 /** One student's figures: the student themself, or an instructor of one of their cohorts (or an admin). */
@@ -487,4 +619,10 @@ export async function studentResults(db: Db, who: Who, userId: string, now: Date
   const answered = responses.length;
   const correct = responses.filter((r) => r.correct).length;
   return { userId, lessons: lessons.length, answered, accuracy: answered ? Math.round((100 * correct) / answered) : null, mocks: mocks.length, at: now };
+}
+
+/** One student's fault scenarios (time to fix, hints): the student themself, their instructor or an admin. */
+export async function studentScenarios(db: Db, who: Who, userId: string) {
+  const user = await canReadStudent(db, who, userId);
+  return studentScenarioRows([{ userId: user.id, name: user.name, email: user.email }], await scenarioAttemptsOf(db, isUser(userId)));
 }

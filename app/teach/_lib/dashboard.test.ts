@@ -19,13 +19,14 @@ const now = new Date(start.getTime() + 40 * DAY);
 let cohortId = '';
 
 /** The reference: every answer read into JS and counted there (ties broken as the SQL version documents). */
-async function reference(db: Db, id: string, at: Date): Promise<CohortDashboard> {
+async function reference(db: Db, id: string, at: Date): Promise<Omit<CohortDashboard, 'scenarios' | 'studentScenarios'>> {
   const enrollments = await db.enrollment.findMany({ where: { cohortId: id }, select: { joinedAt: true, user: { select: { id: true, name: true, email: true } } } });
   const assignments = await db.assignment.findMany({ where: { cohortId: id }, orderBy: { dueAt: 'asc' } });
   const ids = enrollments.map((e) => e.user.id);
   const lessons = await db.lessonProgress.findMany({ where: { userId: { in: ids } } });
   const responses = await db.response.findMany({ where: { attempt: { userId: { in: ids } } }, include: { attempt: true }, orderBy: { answeredAt: 'asc' } });
   const mocks = await db.quizAttempt.findMany({ where: { userId: { in: ids }, mode: 'mock', submittedAt: { not: null } }, include: { items: true } });
+  const runs = await db.scenarioAttempt.findMany({ where: { userId: { in: ids } } });
   const bank = questionBank();
   const bankCount = new Map<CategoryId, number>();
   for (const [qid, q] of bank) if (!qid.startsWith('check-')) bankCount.set(q.category, (bankCount.get(q.category) ?? 0) + 1);
@@ -43,7 +44,12 @@ async function reference(db: Db, id: string, at: Date): Promise<CohortDashboard>
   };
   const students = enrollments.map((e) => {
     const uid = e.user.id;
-    const activity: StudentActivity = { lessons: new Map(), practice: [], mocks: [] };
+    const activity: StudentActivity = {
+      lessons: new Map(),
+      practice: [],
+      mocks: [],
+      scenarios: runs.filter((r) => r.userId === uid).map((r) => ({ scenarioId: r.scenarioId, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, hints: (r.hints as unknown[]).length })),
+    };
     let answered = 0;
     let correct = 0;
     let last = 0;
@@ -99,7 +105,7 @@ async function reference(db: Db, id: string, at: Date): Promise<CohortDashboard>
   return {
     students,
     assignments: assignments.map((x, i) => {
-      const counts: Record<string, number> = { done: 0, late: 0, missing: 0, open: 0, upcoming: 0 };
+      const counts: Record<string, number> = { done: 0, late: 0, 'in-progress': 0, missing: 0, open: 0, upcoming: 0 };
       for (const s of students) counts[s.statuses[i].state] += 1;
       return { id: x.id, kind: x.kind, target: x.target, title: x.title, opensAt: x.opensAt, dueAt: x.dueAt, href: assignmentHref(x), counts };
     }),
@@ -151,6 +157,7 @@ beforeAll(async () => {
       { kind: 'practice', target: 'size=5&set=bad!', title: 'Broken target', opensAt: start, dueAt: new Date(start.getTime() + 5 * DAY) },
       { kind: 'mock', target: '20', title: 'Mock', opensAt: new Date(start.getTime() + 20 * DAY), dueAt: new Date(start.getTime() + 30 * DAY) },
       { kind: 'lesson', target: lessons[1].slug, title: 'Not open yet', opensAt: new Date(start.getTime() + 50 * DAY), dueAt: new Date(start.getTime() + 60 * DAY) },
+      { kind: 'scenario', target: 'id=send-failed-wrong-port&hints=cost&minutes=15', title: 'Scenario', opensAt: new Date(start.getTime() + 5 * DAY), dueAt: new Date(start.getTime() + 25 * DAY) },
     ].map((a) => ({ ...a, cohortId })),
   });
   for (let s = 0; s < 14; s++) {
@@ -159,6 +166,15 @@ beforeAll(async () => {
     await db.user.create({ data: { id: uid, name: `Student ${s}`, email: `${uid}@school.edu` } });
     await db.enrollment.create({ data: { cohortId, userId: uid, joinedAt: start } });
     if (s === 13) continue; // one student who has done nothing
+    // fault-scenario attempts: passed in time, late, running, given up, or none
+    if (s % 5 !== 4) {
+      const sandboxId = (await db.sandbox.upsert({ where: { slug: 'dash' }, create: { slug: 'dash', name: 'Dashboard test' }, update: {} })).id;
+      const began = new Date(start.getTime() + (4 + 3 * (s % 8)) * DAY);
+      const status = (['passed', 'passed', 'in-progress', 'abandoned'] as const)[s % 4];
+      await db.scenarioAttempt.create({
+        data: { userId: uid, sandboxId, scenarioId: 'send-failed-wrong-port', status, injectionIds: [], hints: [], checks: [], startedAt: began, finishedAt: status === 'in-progress' ? null : new Date(began.getTime() + (5 + s) * 60_000) },
+      });
+    }
     await db.lessonProgress.createMany({ data: lessons.filter(() => rnd() < 0.5).map((l) => ({ userId: uid, lessonSlug: l.slug, completedAt: new Date(start.getTime() + rnd() * 35 * DAY) })) });
     // answers a few minutes apart, never two at one instant for one student
     let clock = start.getTime() + rnd() * DAY;
@@ -211,8 +227,10 @@ afterAll(async () => t?.drop());
 
 describe('cohort dashboard counted in the database', () => {
   it('gives exactly the figures of counting every answer in JS', async () => {
-    const got = await cohortDashboard(t.db, inst, cohortId, now);
+    const { scenarios, studentScenarios, ...got } = await cohortDashboard(t.db, inst, cohortId, now);
     const want = await reference(t.db, cohortId, now);
+    expect(scenarios).toHaveLength(1);
+    expect(studentScenarios.length).toBeGreaterThan(5);
     expect(got.students).toHaveLength(14);
     expect(got.students.some((s) => s.answered > 0 && s.mockBest !== null)).toBe(true);
     expect(got.missed.length).toBeGreaterThan(5);
@@ -222,7 +240,7 @@ describe('cohort dashboard counted in the database', () => {
   it('shows every assignment state the data has, and nothing for a student who has done nothing', async () => {
     const d = await cohortDashboard(t.db, inst, cohortId, now);
     const states = new Set(d.students.flatMap((s) => s.statuses.map((x) => x.state)));
-    for (const state of ['done', 'missing', 'upcoming']) expect(states).toContain(state);
+    for (const state of ['done', 'late', 'in-progress', 'missing', 'upcoming']) expect(states).toContain(state);
     expect(d.students.find((s) => s.userId === 'stu13')).toMatchObject({ lessons: 0, answered: 0, accuracy: null, lastActive: null, mockBest: null });
     // the broken practice target is never done, as before
     expect(d.assignments.find((a) => a.title === 'Broken target')!.counts.done).toBe(0);

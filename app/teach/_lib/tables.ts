@@ -4,7 +4,10 @@ import { CATEGORIES, type CategoryId } from '@/content/schema';
 import type { Cell } from './csv';
 import type { CohortDashboard } from './cohorts';
 
-export const TABLES = ['students', 'assignments', 'readiness', 'mock-scores', 'missed'] as const;
+/** minutes with one decimal (CSV) */
+const min = (ms: number | null) => (ms === null ? null : Math.round(ms / 6000) / 10);
+
+export const TABLES = ['students', 'assignments', 'readiness', 'mock-scores', 'missed', 'scenarios', 'student-scenarios'] as const;
 export type TableName = (typeof TABLES)[number];
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -19,8 +22,8 @@ export function table(d: CohortDashboard, name: TableName): { header: string[]; 
       };
     case 'assignments':
       return {
-        header: ['Assignment', 'Kind', 'Opens', 'Due', 'Done', 'Late', 'Missing', 'Open', 'Not open yet'],
-        rows: d.assignments.map((a) => [a.title, a.kind, a.opensAt, a.dueAt, a.counts.done, a.counts.late, a.counts.missing, a.counts.open, a.counts.upcoming]),
+        header: ['Assignment', 'Kind', 'Opens', 'Due', 'Done', 'Late', 'In progress', 'Missing', 'Open', 'Not open yet'],
+        rows: d.assignments.map((a) => [a.title, a.kind, a.opensAt, a.dueAt, a.counts.done, a.counts.late, a.counts['in-progress'], a.counts.missing, a.counts.open, a.counts.upcoming]),
       };
     case 'readiness':
       return { header: ['Category', 'Students mastered % (≥70% of the bank)', 'Mean mastery %'], rows: d.readiness.map((r) => [r.label, r.mastered, r.meanMastery]) };
@@ -30,6 +33,16 @@ export function table(d: CohortDashboard, name: TableName): { header: string[]; 
       return {
         header: ['Item', 'Category', 'Answered', 'Wrong', 'Wrong %', 'Most chosen distractor', 'Chosen'],
         rows: d.missed.map((m) => [m.questionId, m.category, m.answered, m.wrong, m.wrongShare, m.distractor, m.distractorCount]),
+      };
+    case 'scenarios':
+      return {
+        header: ['Scenario', 'Id', 'Assigned', 'Done', 'In progress', 'Gave up', 'Not started', 'Median time to fix (min)', 'Median hints', 'Most-failed check', 'Failed'],
+        rows: d.scenarios.map((s) => [s.title, s.scenarioId, s.assigned, s.done, s.inProgress, s.gaveUp, s.notStarted, min(s.medianFixMs), s.medianHints, s.mostFailedCheck, s.mostFailedCount]),
+      };
+    case 'student-scenarios':
+      return {
+        header: ['Name', 'E-mail', 'Scenario', 'Status', 'Attempts', 'Time to fix (min)', 'Hints', 'First started'],
+        rows: d.studentScenarios.map((s) => [s.name, s.email, s.title, s.state, s.attempts, min(s.fixMs), s.hints, s.firstStarted]),
       };
   }
 }

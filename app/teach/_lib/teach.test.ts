@@ -1,6 +1,7 @@
 // The pure parts of teaching: assignment status, CSV escaping and join codes.
 import { describe, expect, it } from 'vitest';
-import { assignmentStatus, practiceTarget, type StudentActivity } from './assignmentStatus';
+import { assignmentHref, assignmentStatus, practiceTarget, scenarioTarget, scenarioTargetString, type ScenarioRun, type StudentActivity } from './assignmentStatus';
+import { median } from './scenarioFigures';
 import { csvCell, toCsv } from './csv';
 import { newJoinCode, normalizeJoinCode } from './joinCode';
 
@@ -37,6 +38,32 @@ describe('assignmentStatus', () => {
     expect(assignmentStatus(a, { ...none, mocks: [{ submittedAt: d('03T10:00:00'), items: 20 }] }, d('04T00:00:00')).state).toBe('open');
     expect(assignmentStatus(a, { ...none, mocks: [{ submittedAt: d('03T10:00:00'), items: 50 }] }, d('04T00:00:00')).state).toBe('done');
     expect(assignmentStatus(a, { ...none, mocks: [{ submittedAt: d('01T08:00:00'), items: 50 }] }, d('09T00:00:00')).state).toBe('missing');
+  });
+
+  it('scenario: done when an attempt started after opening passed, in progress while one runs', () => {
+    const a = { kind: 'scenario', target: 'id=split-study&hints=none&minutes=25', opensAt, dueAt };
+    const run = (status: string, start: string, end: string | null, scenarioId = 'split-study'): ScenarioRun => ({ scenarioId, status, startedAt: d(start), finishedAt: end ? d(end) : null, hints: 0 });
+    expect(assignmentStatus(a, none, d('02T00:00:00')).state).toBe('open');
+    expect(assignmentStatus(a, { ...none, scenarios: [] }, d('01T08:00:00')).state).toBe('upcoming');
+    expect(assignmentStatus(a, { ...none, scenarios: [run('in-progress', '02T10:00:00', null)] }, d('02T10:05:00')).state).toBe('in-progress');
+    // running past the due date is still in progress, not missing
+    expect(assignmentStatus(a, { ...none, scenarios: [run('in-progress', '08T23:00:00', null)] }, d('09T01:00:00')).state).toBe('in-progress');
+    expect(assignmentStatus(a, { ...none, scenarios: [run('abandoned', '02T10:00:00', '02T10:30:00')] }, d('09T01:00:00')).state).toBe('missing');
+    const passed = [run('abandoned', '02T10:00:00', '02T10:30:00'), run('passed', '03T10:00:00', '03T10:12:00'), run('in-progress', '04T10:00:00', null)];
+    expect(assignmentStatus(a, { ...none, scenarios: passed }, d('05T00:00:00'))).toMatchObject({ state: 'done', completedAt: d('03T10:12:00'), done: 1, of: 1 });
+    expect(assignmentStatus(a, { ...none, scenarios: [run('passed', '08T23:50:00', '09T00:10:00')] }, d('10T00:00:00')).state).toBe('late');
+    // passed before the assignment opened, or another scenario: not this assignment
+    expect(assignmentStatus(a, { ...none, scenarios: [run('passed', '01T08:00:00', '01T08:20:00'), run('passed', '02T10:00:00', '02T10:05:00', 'other')] }, d('02T12:00:00')).state).toBe('open');
+    expect(assignmentHref(a)).toBe('/sandbox/scenarios/split-study');
+  });
+
+  it('parses a scenario target', () => {
+    expect(scenarioTarget('id=split-study&hints=cost&minutes=25')).toEqual({ id: 'split-study', hints: 'cost', minutes: 25 });
+    expect(scenarioTargetString({ id: 'split-study', hints: 'none', minutes: 9 })).toBe('id=split-study&hints=none&minutes=9');
+    for (const bad of ['id=split-study&hints=maybe&minutes=25', 'id=Split_Study&hints=none&minutes=25', 'id=x&hints=none&minutes=0', 'id=x&hints=none', 'split-study']) expect(scenarioTarget(bad)).toBeNull();
+    expect(median([])).toBeNull();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
   });
 
   it('parses a practice target', () => {

@@ -1,17 +1,20 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Download } from 'lucide-react';
+import { Download, Pencil, X } from 'lucide-react';
 import { pageRequiresRole } from '@/app/_lib/guards';
 import { allLessons } from '@/app/_lib/content';
 import { now } from '@/app/_lib/clock';
 import { CATEGORIES, type CategoryId } from '@/content/schema';
 import { getDb } from '@/prisma/db';
-import { cohortDashboard, cohortFor, cohortsFor } from '../../_lib/cohorts';
-import type { AssignmentState } from '../../_lib/assignmentStatus';
+import { loadScenarios } from '@/content/scenarios';
+import { formatDuration } from '@/app/sandbox/scenarios/attempts';
+import { cohortDashboard, cohortFor, cohortsFor, formValuesOf } from '../../_lib/cohorts';
+import { HINT_POLICY_LABEL, scenarioTarget, type AssignmentState } from '../../_lib/assignmentStatus';
+import type { ScenarioState } from '../../_lib/scenarioFigures';
 import { orPage } from '../../_lib/access';
 import { SortableTable, type Row } from '../../_components/SortableTable';
 import { MockScoreChart, ReadinessChart } from '../../_components/CohortCharts';
-import { NewAssignmentForm } from '../../_components/CohortForms';
+import { AssignmentForm } from '../../_components/CohortForms';
 import { deleteAssignmentAction, moveStudentAction, removeStudentAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'Cohort' };
@@ -20,11 +23,15 @@ export const dynamic = 'force-dynamic';
 const STATE_STYLE: Record<AssignmentState, string> = {
   done: 'bg-emerald-100 text-emerald-900',
   late: 'bg-amber-100 text-amber-900',
+  'in-progress': 'bg-sky-100 text-sky-900',
   missing: 'bg-red-100 text-red-900',
   open: 'bg-slate-100 text-slate-700',
   upcoming: 'bg-slate-50 text-slate-500',
 };
-const STATE_LABEL: Record<AssignmentState, string> = { done: 'done', late: 'late', missing: 'missing', open: 'open', upcoming: 'not open' };
+const STATE_LABEL: Record<AssignmentState, string> = { done: 'done', late: 'late', 'in-progress': 'in progress', missing: 'missing', open: 'open', upcoming: 'not open' };
+const SCENARIO_STYLE: Record<ScenarioState, string> = { passed: 'bg-emerald-100 text-emerald-900', 'in-progress': 'bg-sky-100 text-sky-900', 'gave-up': 'bg-slate-100 text-slate-700' };
+const SCENARIO_LABEL: Record<ScenarioState, string> = { passed: 'fixed', 'in-progress': 'in progress', 'gave-up': 'gave up' };
+const fixTime = (ms: number | null) => (ms === null ? '–' : formatDuration(ms));
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -49,14 +56,19 @@ function Section({ title, id, table, children, note }: { title: string; id: stri
   );
 }
 
-export default async function CohortPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function CohortPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string | string[] }> }) {
   const { id } = await params;
+  const editId = (await searchParams).edit;
   const viewer = await pageRequiresRole('instructor', `/teach/cohorts/${id}`);
   const db = getDb();
   const cohort = await orPage(cohortFor(db, viewer, id));
   const [d, mine] = await Promise.all([orPage(cohortDashboard(db, viewer, id, await now())), cohortsFor(db, viewer)]);
   const others = mine.filter((c) => c.id !== id);
   const cats: CategoryId[] = d.readiness.map((r) => r.category);
+  const lessonChoices = allLessons().map((l) => ({ slug: l.slug, title: l.frontmatter.title }));
+  const categoryChoices = cats.map((c) => ({ id: c, label: CATEGORIES[c].label }));
+  const scenarioChoices = loadScenarios().map((x) => ({ id: x.id, title: x.title, minutes: x.timeBudgetMinutes }));
+  const editing = typeof editId === 'string' ? d.assignments.find((a) => a.id === editId) : undefined;
 
   const studentRows: Row[] = d.students.map((s) => ({
     id: s.userId,
@@ -120,35 +132,56 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
           label="Assignments"
           testId="assignments-table"
           empty="Nothing assigned yet."
-          columns={[{ key: 'title', label: 'Assignment' }, { key: 'opens', label: 'Opens' }, { key: 'due', label: 'Due' }, { key: 'done', label: 'Done', numeric: true }, { key: 'late', label: 'Late', numeric: true }, { key: 'missing', label: 'Missing', numeric: true }, { key: 'del', label: '' }]}
+          columns={[{ key: 'title', label: 'Assignment' }, { key: 'opens', label: 'Opens' }, { key: 'due', label: 'Due' }, { key: 'done', label: 'Done', numeric: true }, { key: 'late', label: 'Late', numeric: true }, { key: 'running', label: 'In progress', numeric: true }, { key: 'missing', label: 'Missing', numeric: true }, { key: 'del', label: '' }]}
           rows={d.assignments.map((a) => ({
             id: a.id,
             cells: {
-              title: { sort: a.title, show: <a href={a.href} className="text-brand-700 hover:underline">{a.title}</a> },
+              title: { sort: a.title, show: <span><a href={a.href} className="text-brand-700 hover:underline">{a.title}</a>{a.kind === 'scenario' && <ScenarioOptions target={a.target} />}</span> },
               opens: { sort: a.opensAt.toISOString(), show: when(a.opensAt) },
               due: { sort: a.dueAt.toISOString(), show: when(a.dueAt) },
               done: { sort: a.counts.done },
               late: { sort: a.counts.late },
+              running: { sort: a.counts['in-progress'] },
               missing: { sort: a.counts.missing },
               del: {
                 sort: null,
                 show: (
-                  <form action={deleteAssignmentAction}>
-                    <input type="hidden" name="cohortId" value={id} />
-                    <input type="hidden" name="assignmentId" value={a.id} />
-                    <button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Delete ${a.title}`}>Delete</button>
-                  </form>
+                  <div className="flex items-center gap-1">
+                    <Link href={`/teach/cohorts/${id}?edit=${a.id}#edit-assignment`} scroll={false} className="btn-ghost text-xs" aria-label={`Edit ${a.title}`} data-testid="edit-assignment-link"><Pencil className="h-3.5 w-3.5" aria-hidden />Edit</Link>
+                    <form action={deleteAssignmentAction}>
+                      <input type="hidden" name="cohortId" value={id} />
+                      <input type="hidden" name="assignmentId" value={a.id} />
+                      <button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Delete ${a.title}`}>Delete</button>
+                    </form>
+                  </div>
                 ),
               },
             },
           }))}
         />
+        {editing && (
+          <div id="edit-assignment" className="mt-4 rounded-lg border border-brand-100 bg-brand-50/50 p-4" data-testid="edit-assignment-panel">
+            <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+              <h3 className="text-sm font-semibold">Edit “{editing.title}”</h3>
+              <Link href={`/teach/cohorts/${id}`} scroll={false} className="btn-ghost text-xs"><X className="h-3.5 w-3.5" aria-hidden />Close</Link>
+            </div>
+            <AssignmentForm
+              key={editing.id}
+              cohortId={id}
+              lessons={lessonChoices}
+              categories={categoryChoices}
+              scenarios={scenarioChoices}
+              edit={{ id: editing.id, values: formValuesOf(editing), opensAt: editing.opensAt.toISOString(), dueAt: editing.dueAt.toISOString() }}
+            />
+          </div>
+        )}
         <div className="mt-4 border-t border-slate-200 pt-4">
-          <NewAssignmentForm cohortId={id} lessons={allLessons().map((l) => ({ slug: l.slug, title: l.frontmatter.title }))} categories={cats.map((c) => ({ id: c, label: CATEGORIES[c].label }))} />
+          <h3 className="mb-2 text-sm font-semibold">New assignment</h3>
+          <AssignmentForm cohortId={id} lessons={lessonChoices} categories={categoryChoices} scenarios={scenarioChoices} />
         </div>
       </Section>
 
-      <Section title="Students" id={id} table="students" note="Mastery: share of the category’s bank items whose latest answer was right. Assignment status: done by the due date, late after it, missing when past due and not done.">
+      <Section title="Students" id={id} table="students" note="Mastery: share of the category’s bank items whose latest answer was right. Assignment status: done by the due date, late after it, in progress while a scenario attempt runs, missing when past due and not done.">
         <SortableTable
           label="Students"
           testId="students-table"
@@ -177,6 +210,64 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
         </Section>
       </div>
 
+      <Section title="Fault scenarios" id={id} table="scenarios" note="Scenarios assigned to the cohort or played by its students. Time to fix: a student’s first passing attempt, Start to the passing check; hints: those taken in it. Most-failed check: over every “Check my fix” of the cohort.">
+        <SortableTable
+          label="Fault scenarios"
+          testId="scenarios-table"
+          empty="No fault scenario assigned or played yet."
+          columns={[
+            { key: 'title', label: 'Scenario' },
+            { key: 'done', label: 'Fixed', numeric: true },
+            { key: 'running', label: 'In progress', numeric: true },
+            { key: 'gaveUp', label: 'Gave up', numeric: true },
+            { key: 'notStarted', label: 'Not started', numeric: true },
+            { key: 'fix', label: 'Median time to fix', numeric: true },
+            { key: 'hints', label: 'Median hints', numeric: true },
+            { key: 'check', label: 'Most-failed check' },
+          ]}
+          rows={d.scenarios.map((x) => ({
+            id: x.scenarioId,
+            cells: {
+              title: { sort: x.title, show: <span className="block min-w-48"><Link href={`/sandbox/scenarios/${x.scenarioId}`} className="text-brand-700 hover:underline">{x.title}</Link>{x.assigned && <span className="badge ml-2 bg-brand-50 text-brand-700">assigned</span>}</span> },
+              done: { sort: x.done },
+              running: { sort: x.inProgress },
+              gaveUp: { sort: x.gaveUp },
+              notStarted: { sort: x.notStarted },
+              fix: { sort: x.medianFixMs, show: fixTime(x.medianFixMs) },
+              hints: { sort: x.medianHints },
+              check: { sort: x.mostFailedCheck || null, show: x.mostFailedCheck ? <span className="block min-w-48 max-w-xs text-sm">{x.mostFailedCheck} <span className="text-slate-500">({x.mostFailedCount}×)</span></span> : '–' },
+            },
+          }))}
+        />
+        <h3 className="mt-5 flex flex-wrap items-center justify-between gap-2 text-sm font-semibold">By student <CsvLink id={id} table="student-scenarios" /></h3>
+        <div className="mt-2">
+          <SortableTable
+            label="Fault scenarios by student"
+            testId="student-scenarios-table"
+            empty="No student has started a fault scenario yet."
+            columns={[
+              { key: 'name', label: 'Student' },
+              { key: 'title', label: 'Scenario' },
+              { key: 'state', label: 'Status' },
+              { key: 'attempts', label: 'Attempts', numeric: true },
+              { key: 'fix', label: 'Time to fix', numeric: true },
+              { key: 'hints', label: 'Hints', numeric: true },
+            ]}
+            rows={d.studentScenarios.map((x) => ({
+              id: `${x.userId}-${x.scenarioId}`,
+              cells: {
+                name: { sort: x.name, show: <Link href={`/teach/students/${x.userId}`} className="font-medium text-brand-700 hover:underline">{x.name}</Link> },
+                title: { sort: x.title },
+                state: { sort: x.state, show: <span className={`badge ${SCENARIO_STYLE[x.state]}`}>{SCENARIO_LABEL[x.state]}</span> },
+                attempts: { sort: x.attempts },
+                fix: { sort: x.fixMs, show: fixTime(x.fixMs) },
+                hints: { sort: x.hints },
+              },
+            }))}
+          />
+        </div>
+      </Section>
+
       <Section title="Most-missed items" id={id} table="missed" note="Practice and mock answers; the distractor is the wrong answer chosen most often.">
         <SortableTable
           label="Most-missed items"
@@ -197,4 +288,11 @@ export default async function CohortPage({ params }: { params: Promise<{ id: str
       </Section>
     </div>
   );
+}
+
+/** A scenario assignment's options under its title: time budget and hint policy. */
+function ScenarioOptions({ target }: { target: string }) {
+  const t = scenarioTarget(target);
+  if (!t) return null;
+  return <span className="block text-xs text-slate-500">{t.minutes} min · {HINT_POLICY_LABEL[t.hints]}</span>;
 }

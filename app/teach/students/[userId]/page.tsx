@@ -6,7 +6,9 @@ import { now } from '@/app/_lib/clock';
 import { computeProgress } from '@/app/_lib/progress';
 import { getDb } from '@/prisma/db';
 import { ProgressChart } from '@/app/account/ProgressChart';
-import { canReadStudent } from '../../_lib/cohorts';
+import { formatDuration } from '@/app/sandbox/scenarios/attempts';
+import { canReadStudent, studentScenarios } from '../../_lib/cohorts';
+import { SortableTable } from '../../_components/SortableTable';
 import { orPage } from '../../_lib/access';
 
 export const metadata: Metadata = { title: 'Student' };
@@ -19,9 +21,10 @@ export default async function StudentPage({ params }: { params: Promise<{ userId
   const db = getDb();
   const student = await orPage(canReadStudent(db, viewer, userId));
   const at = await now();
-  const [done, responses] = await Promise.all([
+  const [done, responses, scenarios] = await Promise.all([
     db.lessonProgress.findMany({ where: { userId }, orderBy: { completedAt: 'desc' } }),
     db.response.findMany({ where: { attempt: { userId } }, select: { questionId: true, correct: true, answeredAt: true } }),
+    studentScenarios(db, viewer, userId),
   ]);
   const p = computeProgress(responses, done.map((d) => d.completedAt), questionBank(), at);
   const weakest = [...p.categories].filter((c) => c.answered > 0).sort((a, b) => (a.accuracy ?? 0) - (b.accuracy ?? 0))[0];
@@ -46,6 +49,28 @@ export default async function StudentPage({ params }: { params: Promise<{ userId
       <section className="card mt-6 p-4" aria-label="Per category over time">
         <h2 className="text-base font-semibold">Per category over time</h2>
         <ProgressChart days={p.days} categories={p.categories.map((c) => ({ id: c.category, label: c.label }))} />
+      </section>
+      <section className="card mt-6 p-4" aria-label="Fault scenarios">
+        <h2 className="text-base font-semibold">Fault scenarios</h2>
+        <p className="mt-1 text-xs text-slate-500">Time to fix: the first passing attempt, Start to the passing check; hints: those taken in it (the latest attempt’s when none passed).</p>
+        <div className="mt-3">
+          <SortableTable
+            label="Fault scenarios"
+            testId="student-scenarios"
+            empty="No fault scenario started yet."
+            columns={[{ key: 'title', label: 'Scenario' }, { key: 'state', label: 'Status' }, { key: 'attempts', label: 'Attempts', numeric: true }, { key: 'fix', label: 'Time to fix', numeric: true }, { key: 'hints', label: 'Hints', numeric: true }]}
+            rows={scenarios.map((x) => ({
+              id: x.scenarioId,
+              cells: {
+                title: { sort: x.title, show: <Link href={`/sandbox/scenarios/${x.scenarioId}`} className="text-brand-700 hover:underline">{x.title}</Link> },
+                state: { sort: x.state, show: <span className={`badge ${x.state === 'passed' ? 'bg-emerald-100 text-emerald-900' : x.state === 'in-progress' ? 'bg-sky-100 text-sky-900' : 'bg-slate-100 text-slate-700'}`}>{x.state === 'passed' ? 'fixed' : x.state === 'in-progress' ? 'in progress' : 'gave up'}</span> },
+                attempts: { sort: x.attempts },
+                fix: { sort: x.fixMs, show: x.fixMs === null ? '–' : formatDuration(x.fixMs) },
+                hints: { sort: x.hints },
+              },
+            }))}
+          />
+        </div>
       </section>
       <section className="card mt-6 overflow-x-auto p-4" aria-label="By category">
         <table className="table-dense">
