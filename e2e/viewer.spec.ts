@@ -130,6 +130,16 @@ test('a generated CT study: image, presets, drag, scroll, length in mm, tag insp
   await expect(page.getByTestId('overlay-image-0')).toContainText('Im 12/24');
   await expectNotBlank(page);
 
+  // a touchpad pinch (the browser sends it as Ctrl + wheel) zooms in instead of scrolling
+  const zoomText = page.getByTestId('overlay-zoom-0');
+  const zoomBefore = await zoomText.textContent();
+  await page.mouse.move(cx, cy);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -240);
+  await page.keyboard.up('Control');
+  await expect(zoomText).not.toHaveText(zoomBefore!);
+  await expect(page.getByTestId('overlay-image-0')).toContainText('Im 12/24');
+
   // a length across a known number of screen pixels: the image (512 px, Pixel Spacing from its header) is fitted
   // to the viewport, so the expected millimetres follow from the field of view and the drawn distance
   await page.getByRole('button', { name: 'Reset' }).click();

@@ -14,19 +14,6 @@ import {
   type Types,
 } from '@cornerstonejs/core';
 import {
-  AngleTool,
-  EllipticalROITool,
-  Enums as ToolEnums,
-  LengthTool,
-  PanTool,
-  StackScrollTool,
-  ToolGroupManager,
-  WindowLevelTool,
-  ZoomTool,
-  annotation as csAnnotation,
-  utilities as toolUtilities,
-} from '@cornerstonejs/tools';
-import {
   AlertTriangle,
   ChevronLeft,
   Circle,
@@ -48,7 +35,8 @@ import {
   X,
   ZoomIn,
 } from 'lucide-react';
-import { initCornerstone } from './cornerstone';
+import { initCornerstone, loadTools } from './cornerstone';
+import type { Toolkit } from './tools';
 import { findPriors, imageIdsOf, loadSeries, openStudy, type ImageRef, type OpenedStudy, type SeriesInfo, type StudyInfo } from './archive';
 import { TagInspector, type InspectorImage } from './TagInspector';
 import { CT_PRESETS, formatDicomDateShort, formatName, lossyMethodName, type Preset } from './display';
@@ -57,12 +45,13 @@ type Layout = '1x1' | '1x2' | '2x2';
 const CELLS: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
 type ToolName = 'WindowLevel' | 'Pan' | 'Zoom' | 'Length' | 'Angle' | 'EllipticalROI';
 const TOOL_NAMES: Record<ToolName, string> = {
-  WindowLevel: WindowLevelTool.toolName,
-  Pan: PanTool.toolName,
-  Zoom: ZoomTool.toolName,
-  Length: LengthTool.toolName,
-  Angle: AngleTool.toolName,
-  EllipticalROI: EllipticalROITool.toolName,
+  // the tools' own names (static toolName of WindowLevelTool, PanTool, …: tools.ts loads them later)
+  WindowLevel: 'WindowLevel',
+  Pan: 'Pan',
+  Zoom: 'Zoom',
+  Length: 'Length',
+  Angle: 'Angle',
+  EllipticalROI: 'EllipticalROI',
 };
 
 interface CellState {
@@ -140,6 +129,11 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
   const [assigned, setAssigned] = useState<(string | null)[]>([null, null, null, null]);
   const [active, setActive] = useState(0);
   const [tool, setTool] = useState<ToolName>('WindowLevel');
+  // the interaction tools arrive after the first image (cornerstone.ts loadTools)
+  const tk = useRef<Toolkit | null>(null);
+  const [toolsReady, setToolsReady] = useState(false);
+  const [firstShown, setFirstShown] = useState(false);
+  const chosen = useRef<ToolName>('WindowLevel');
   const [cells, setCells] = useState<CellState[]>([EMPTY_CELL, EMPTY_CELL, EMPTY_CELL, EMPTY_CELL]);
   const [loaded, setLoaded] = useState<Record<string, number>>({});
   const [cine, setCine] = useState<boolean[]>([false, false, false, false]);
@@ -206,14 +200,6 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
         if (gone) return;
         performance.mark('viewer:cornerstone');
         engineRef.current = new RenderingEngine(ids.engine);
-        const group = ToolGroupManager.createToolGroup(ids.tools)!;
-        for (const name of Object.values(TOOL_NAMES)) group.addTool(name);
-        group.addTool(StackScrollTool.toolName);
-        group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-        group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-        group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-        group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-        for (const n of [LengthTool.toolName, AngleTool.toolName, EllipticalROITool.toolName]) group.setToolPassive(n);
         setReady(true);
       })
       .catch((e: Error) => setFatal(`The viewer could not start: ${e.message}`));
@@ -221,14 +207,49 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
       gone = true;
       for (let c = 0; c < 4; c++) {
         const el = elements.current[c];
-        if (el) toolUtilities.cine.stopClip(el);
+        if (el) tk.current?.stopClip(el);
       }
-      ToolGroupManager.destroyToolGroup(ids.tools);
+      tk.current?.destroyGroup(ids.tools);
+      setToolsReady(false);
       engineRef.current?.destroy();
       engineRef.current = null;
       stacks.current = [null, null, null, null];
     };
   }, [ids]);
+
+  // the tools once the first image is drawn (or after 2 s, when there is none to draw): their group takes every
+  // viewport already on screen, then the tool the user chose meanwhile
+  useEffect(() => {
+    if (!ready) return;
+    let gone = false;
+    const start = () => {
+      loadTools()
+        .then((kit) => {
+          const engine = engineRef.current;
+          if (gone || !engine) return;
+          tk.current = kit;
+          const viewports = [0, 1, 2, 3]
+            .filter((c) => engine.getViewport(`vp-${c}`) && elements.current[c])
+            .map((c) => ({ viewportId: `vp-${c}`, engineId: ids.engine, element: elements.current[c]! }));
+          kit.createGroup(ids.tools, viewports);
+          if (chosen.current !== 'WindowLevel') kit.choose(ids.tools, TOOL_NAMES[chosen.current]);
+          performance.mark('viewer:tools');
+          setToolsReady(true);
+        })
+        .catch((e: Error) => setFatal(`The viewer's tools could not load: ${e.message}`));
+    };
+    if (firstShown) {
+      start();
+      return () => {
+        gone = true;
+      };
+    }
+    const t = setTimeout(start, 2000);
+    return () => {
+      gone = true;
+      clearTimeout(t);
+    };
+  }, [ready, firstShown, ids]);
 
   const refreshCell = useCallback(
     (cell: number) => {
@@ -305,7 +326,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
   useEffect(() => {
     const engine = engineRef.current;
     if (!ready || !engine) return;
-    const group = ToolGroupManager.getToolGroup(ids.tools);
+    const kit = tk.current;
     for (let c = 0; c < 4; c++) {
       const id = `vp-${c}`;
       const el = elements.current[c];
@@ -313,8 +334,8 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
       const has = engine.getViewport(id);
       if (c >= cellCount || !el) {
         if (has) {
-          if (el) toolUtilities.cine.stopClip(el);
-          group?.removeViewports(ids.engine, id);
+          if (el) kit?.stopClip(el);
+          kit?.removeViewport(ids.tools, id, ids.engine);
           engine.disableElement(id);
         }
         stacks.current[c] = null;
@@ -322,7 +343,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
       }
       if (!has) {
         engine.enableElement({ viewportId: id, type: CoreEnums.ViewportType.STACK, element: el, defaultOptions: { background: [0, 0, 0] } });
-        group?.addViewport(id, ids.engine);
+        kit?.addViewport(ids.tools, id, ids.engine);
         stacks.current[c] = null;
       }
       if (want && stacks.current[c] !== want) {
@@ -369,6 +390,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
           window.__viewerFirstImageMs = performance.now();
           document.documentElement.dataset.viewerFirstImageMs = String(Math.round(window.__viewerFirstImageMs));
         }
+        setFirstShown(true);
         pending.add(c);
         if (!frame) {
           frame = requestAnimationFrame(() => {
@@ -408,45 +430,35 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
 
   // ---------------------------------------------------------------------------------------------- measurements
   useEffect(() => {
-    if (!ready) return;
+    const kit = tk.current;
+    if (!toolsReady || !kit) return;
     const update = () => {
       const list: Measurement[] = [];
-      for (const a of csAnnotation.state.getAllAnnotations()) {
-        const name = a.metadata?.toolName;
-        const stats = Object.values((a.data as { cachedStats?: Record<string, Record<string, unknown>> }).cachedStats ?? {})[0] ?? {};
+      for (const { uid, tool: name, imageId, stats } of kit.annotations()) {
         const num = (v: unknown, d = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '–');
         let text = '';
-        if (name === LengthTool.toolName) text = `Length ${num(stats.length)} ${String(stats.unit ?? 'mm')}`;
-        else if (name === AngleTool.toolName) text = `Angle ${num(stats.angle)}°`;
-        else if (name === EllipticalROITool.toolName) {
+        if (name === TOOL_NAMES.Length) text = `Length ${num(stats.length)} ${String(stats.unit ?? 'mm')}`;
+        else if (name === TOOL_NAMES.Angle) text = `Angle ${num(stats.angle)}°`;
+        else if (name === TOOL_NAMES.EllipticalROI) {
           const unit = String(stats.modalityUnit ?? '');
           text = `Ellipse mean ${num(stats.mean)} ${unit}, SD ${num(stats.stdDev)} ${unit}, area ${num(stats.area)} ${String(stats.areaUnit ?? '')}`;
         } else continue;
-        const cell = [0, 1, 2, 3].find((c) => viewportOf(c)?.getImageIds().includes(a.metadata?.referencedImageId ?? ''));
-        list.push({ uid: a.annotationUID ?? '', tool: name, text: text.replace(/\s+/g, ' ').trim(), cell });
+        const cell = [0, 1, 2, 3].find((c) => viewportOf(c)?.getImageIds().includes(imageId));
+        list.push({ uid, tool: name, text: text.replace(/\s+/g, ' ').trim(), cell });
       }
       setMeasurements(list);
     };
-    const evs = [ToolEnums.Events.ANNOTATION_COMPLETED, ToolEnums.Events.ANNOTATION_MODIFIED, ToolEnums.Events.ANNOTATION_REMOVED];
+    const evs = kit.annotationEvents;
     evs.forEach((e) => eventTarget.addEventListener(e, update));
     return () => evs.forEach((e) => eventTarget.removeEventListener(e, update));
-  }, [ready, viewportOf]);
+  }, [toolsReady, viewportOf]);
 
   // ---------------------------------------------------------------------------------------------- actions
   const chooseTool = useCallback(
     (t: ToolName) => {
-      const group = ToolGroupManager.getToolGroup(ids.tools);
-      if (!group) return;
-      const prev = group.getActivePrimaryMouseButtonTool();
-      if (prev) {
-        // W/L, pan and zoom keep their other buttons; the annotation tools stay passive (editable)
-        if (prev === PanTool.toolName) group.setToolActive(prev, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-        else if (prev === ZoomTool.toolName) group.setToolActive(prev, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-        else group.setToolPassive(prev);
-      }
-      const name = TOOL_NAMES[t];
-      const keep = name === PanTool.toolName ? [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] : name === ZoomTool.toolName ? [{ mouseButton: ToolEnums.MouseBindings.Secondary }] : [];
-      group.setToolActive(name, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }, ...keep] });
+      // W/L, pan and zoom keep their other buttons; the annotation tools stay passive (editable)
+      chosen.current = t;
+      tk.current?.choose(ids.tools, TOOL_NAMES[t]);
       setTool(t);
     },
     [ids],
@@ -502,8 +514,10 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
       if (!el || !viewportOf(cell)) return;
       setCine((prev) => {
         const next = [...prev];
-        if (prev[cell]) toolUtilities.cine.stopClip(el);
-        else toolUtilities.cine.playClip(el, { framesPerSecond: fps, loop: true });
+        const kit = tk.current;
+        if (!kit) return prev; // the tools are still loading
+        if (prev[cell]) kit.stopClip(el);
+        else kit.playClip(el, fps);
         next[cell] = !prev[cell];
         return next;
       });
@@ -540,13 +554,13 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
   );
 
   const clearMeasurements = useCallback(() => {
-    csAnnotation.state.removeAllAnnotations();
+    tk.current?.removeAllAnnotations();
     setMeasurements([]);
     engineRef.current?.render();
   }, []);
 
   const removeMeasurement = useCallback((uid: string) => {
-    csAnnotation.state.removeAnnotation(uid);
+    tk.current?.removeAnnotation(uid);
     setMeasurements((m) => m.filter((x) => x.uid !== uid));
     engineRef.current?.render();
   }, []);
@@ -634,7 +648,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
     `inline-flex h-8 items-center gap-1.5 rounded px-2 text-xs font-medium transition-colors ${on ? 'bg-brand-600 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`;
 
   return (
-    <div className="fixed inset-x-0 bottom-0 top-14 z-30 flex flex-col bg-slate-950 text-slate-200" data-testid="viewer" data-ready={ready ? 'true' : 'false'}>
+    <div className="fixed inset-x-0 bottom-0 top-14 z-30 flex flex-col bg-slate-950 text-slate-200" data-testid="viewer" data-ready={ready && toolsReady ? 'true' : 'false'}>
       {/* toolbar */}
       <div className="flex flex-wrap items-center gap-1 border-b border-slate-800 bg-slate-900 px-2 py-1" role="toolbar" aria-label="Viewer tools">
         <Link href="/sandbox/viewer" className="mr-1 inline-flex h-8 items-center gap-1 rounded px-2 text-xs text-slate-400 hover:bg-slate-800 hover:text-white" title="Studies"><ChevronLeft className="h-4 w-4" aria-hidden /> Studies</Link>
@@ -786,7 +800,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
                   {n > 0 && (
                     <div className="absolute bottom-8 left-2" data-testid={`overlay-wl-${c}`}>
                       <div>W {st.ww !== undefined ? Math.round(st.ww) : '–'} / L {st.wc !== undefined ? Math.round(st.wc) : '–'}{st.invert ? ' · inverted' : ''}</div>
-                      <div>Zoom {(st.zoom * 100).toFixed(0)}%</div>
+                      <div data-testid={`overlay-zoom-${c}`}>Zoom {(st.zoom * 100).toFixed(0)}%</div>
                     </div>
                   )}
                   {st.position && <div className="absolute bottom-8 right-2 text-right" data-testid={`overlay-position-${c}`}>Slice {st.position}</div>}
@@ -838,7 +852,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
             </ul>
             <div className="mt-5 text-slate-500">
               <p className="font-semibold uppercase tracking-wide text-slate-400">Mouse</p>
-              <p className="mt-1">Left: active tool · right: zoom · middle: pan · wheel: scroll.</p>
+              <p className="mt-1">Left: active tool · right: zoom · middle: pan · wheel: scroll · pinch or Ctrl+wheel: zoom.</p>
             </div>
           </aside>
         )}
@@ -857,6 +871,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
                 ['PgUp PgDn', '10 images back / on'],
                 ['Home End', 'First / last image'],
                 ['Wheel', 'Scroll through the series'],
+                ['Ctrl + wheel / pinch', 'Zoom'],
                 ['Space', 'Cine play / stop'],
                 ['W P Z', 'Window/level, pan, zoom'],
                 ['L A E', 'Length, angle, ellipse ROI'],
@@ -872,7 +887,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
                 </div>
               ))}
             </dl>
-            <p className="mt-3 text-xs text-slate-500">Mouse: left button uses the active tool, right button zooms, middle button pans. On a touchpad, two-finger scroll moves through the series.</p>
+            <p className="mt-3 text-xs text-slate-500">Mouse: left button uses the active tool, right button zooms, middle button pans. On a touchpad, two-finger scroll moves through the series and a pinch zooms.</p>
           </div>
         </div>
       )}

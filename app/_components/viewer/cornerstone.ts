@@ -1,18 +1,9 @@
-// Cornerstone3D set-up for the browser, once per page (React StrictMode runs effects twice): the core, the DICOM
-// image loader (wadouri: Part 10 files from WADO-RS, decoded by its wasm codecs in web workers) and the tools.
+// Cornerstone3D set-up for the browser, once per page (React StrictMode runs effects twice): the core and the DICOM
+// image loader (wadouri: Part 10 files from WADO-RS, decoded by its wasm codecs in web workers) first; the tools
+// (tools.ts) by a separate dynamic import once the first image is drawn.
 import { cache, init as coreInit, setUseCPURendering } from '@cornerstonejs/core';
 import { init as loaderInit } from '@cornerstonejs/dicom-image-loader';
-import {
-  AngleTool,
-  EllipticalROITool,
-  LengthTool,
-  PanTool,
-  StackScrollTool,
-  WindowLevelTool,
-  ZoomTool,
-  addTool,
-  init as toolsInit,
-} from '@cornerstonejs/tools';
+import type { Toolkit } from './tools';
 
 /** Every instance is asked for as it is stored: the archive sends its files byte for byte (PS3.18 8.7.3.5.2). */
 export const PART10_ACCEPT = 'application/dicom; transfer-syntax=*';
@@ -37,8 +28,20 @@ export function initCornerstone(): Promise<void> {
       beforeSend: () => ({ Accept: PART10_ACCEPT }),
     });
     cache.setMaxCacheSize(1024 * 1024 * 1024);
-    toolsInit();
-    for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, AngleTool, EllipticalROITool]) addTool(t);
   })();
   return ready;
+}
+
+let tools: Promise<Toolkit> | null = null;
+
+/** The interaction tools, after initCornerstone (their own chunk: not needed to draw the first image). */
+export function loadTools(): Promise<Toolkit> {
+  tools ??= initCornerstone()
+    .then(() => import('./tools'))
+    .then((m) => m.initTools())
+    .catch((e: unknown) => {
+      tools = null; // a failed chunk download may be retried
+      throw e;
+    });
+  return tools;
 }
