@@ -33,7 +33,7 @@ async function giveUpIfRunning(page: Page) {
  * The student fixes "split study" as e2e/split-study.spec.ts does: a check before anything (fails), then in the PACS
  * console the stray half (no accession) is merged into the order's study with a reason, and the check passes.
  */
-async function fixSplitStudy(page: Page) {
+async function fixSplitStudy(page: Page, duringAttempt?: () => Promise<void>) {
   await page.getByTestId('start-scenario').getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('running-attempt')).toBeVisible({ timeout: 60_000 });
   // the assignment says no hints: there is no Hint button, only the check
@@ -43,6 +43,7 @@ async function fixSplitStudy(page: Page) {
   await shot(page, 'cohort-scenarios-assigned-attempt');
   await page.getByTestId('check-fix').getByRole('button', { name: 'Check my fix' }).click();
   await expect(page.getByTestId('check-fix-result')).toContainText('do not pass yet');
+  await duringAttempt?.();
 
   await page.goto(`/sandbox/pacs?patientId=${PATIENT_ID}`);
   const rows = page.getByTestId('studies-table').locator('tbody tr');
@@ -139,7 +140,25 @@ test('a cohort gets a fault scenario and a practice set; a student does both; th
   await expect(ana).toHaveURL(new RegExp(`${SCENARIO}$`));
   await expect(ana.getByTestId('assigned-scenario')).toContainText('no hints');
   try {
-    await fixSplitStudy(ana);
+    await fixSplitStudy(ana, async () => {
+      // meanwhile the instructor watches the live lab: Ana's scenario, no hints, a failing check; adds a fault to
+      // her sandbox, sees it listed, and clears it again
+      await page.goto(`${cohortUrl}/lab`);
+      const card = page.getByTestId('lab-student').filter({ hasText: 'Ana Scenario' });
+      await expect(card).toContainText(SCENARIO_TITLE);
+      await expect(card.getByTestId('lab-hints')).toHaveText('0 hints');
+      await expect(card.getByTestId('lab-checks')).toContainText(/\d+\/\d+ pass/);
+      await expect(page.getByTestId('lab-summary')).toContainText('1 of 2 students in a scenario');
+      const inject = card.getByTestId('lab-inject');
+      await inject.getByRole('combobox').selectOption('worklist-missing');
+      await inject.getByRole('button', { name: 'Inject' }).click();
+      await expect(card.getByTestId('lab-inject-result')).toContainText('Injected worklist-missing', { timeout: 30_000 });
+      const added = card.getByTestId('lab-fault').filter({ hasText: 'added by you' });
+      await expect(added).toHaveCount(1);
+      await shot(page, 'cohort-live-lab');
+      await added.getByTestId('lab-fault-clear').getByRole('button', { name: 'Clear' }).click();
+      await expect(card.getByTestId('lab-fault').filter({ hasText: 'added by you' })).toHaveCount(0, { timeout: 30_000 });
+    });
   } finally {
     await giveUpIfRunning(ana);
   }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Download, Pencil, X } from 'lucide-react';
+import { Download, Pencil, Radio, X } from 'lucide-react';
 import { pageRequiresRole } from '@/app/_lib/guards';
 import { allLessons } from '@/app/_lib/content';
 import { now } from '@/app/_lib/clock';
@@ -115,7 +115,10 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
     <div data-testid="cohort-page">
       <p className="text-sm"><Link href="/teach" className="text-brand-700 hover:underline">Teach</Link> / cohort</p>
       <h1 className="mt-1 text-2xl font-semibold tracking-tight">{cohort.name}</h1>
-      <p className="mt-1 text-slate-600">{cohort.term} · {d.students.length} student{d.students.length === 1 ? '' : 's'} · instructor {cohort.instructor.name}</p>
+      <div className="mt-1 flex flex-wrap items-center justify-between gap-2">
+        <p className="text-slate-600">{cohort.term} · {d.students.length} student{d.students.length === 1 ? '' : 's'} · instructor {cohort.instructor.name}</p>
+        <Link href={`/teach/cohorts/${id}/lab`} className="btn-secondary text-sm" data-testid="live-lab-link"><Radio className="h-4 w-4" aria-hidden />Live lab</Link>
+      </div>
       <div className="card mt-4 flex flex-wrap items-center gap-x-6 gap-y-2 p-4">
         <div>
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Join code</p>
