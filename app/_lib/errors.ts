@@ -2,6 +2,7 @@
 // plain 500 with no detail (logged on the server), never a stack trace in a response.
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
+import { sameOriginOr403 } from './origin';
 
 export class HttpError extends Error {
   constructor(
@@ -31,8 +32,10 @@ export function parseOr422<T extends z.ZodType>(schema: T, input: unknown, what 
 
 /** Reads a JSON body; a malformed one is the sender's error (400), not ours. */
 export async function readJson(request: Request): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!type.includes('application/json')) throw new HttpError(415, 'Send the body as application/json.');
+  // the media type itself, not a substring: "text/plain; x=application/json" is a type a page of another site may
+  // send without asking first (a CORS-safelisted type), so it must not pass for JSON
+  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(415, 'Send the body as application/json.');
   try {
     return await request.json();
   } catch {
@@ -48,10 +51,11 @@ export function errorResponse(error: unknown): NextResponse {
   return NextResponse.json({ error: 'Something went wrong on the server. It has been logged.' }, { status: 500 });
 }
 
-/** Wraps a route handler so every thrown error is answered through errorResponse. */
+/** Wraps a route handler: a state-changing request from another site's page is refused (403); every thrown error is answered through errorResponse. */
 export function route<C>(handler: (request: Request, context: C) => Promise<Response>) {
   return async (request: Request, context: C): Promise<Response> => {
     try {
+      sameOriginOr403(request);
       return await handler(request, context);
     } catch (error) {
       return errorResponse(error);

@@ -3,6 +3,8 @@
 // and hands the request to app/dicomweb/_lib/dicomWebService.ts.
 import { getDb } from '@/prisma/db';
 import { getVerifiedViewer } from '@/app/_lib/session';
+import { HttpError } from '@/app/_lib/errors';
+import { sameOriginOr403 } from '@/app/_lib/origin';
 import { archiveDirFromEnv } from '@/sim/archive/archiveFiles';
 import { duplicatePolicyFromEnv } from '@/sim/archive/storageService';
 import { checkAccess, isPublic, resolveArchiveAe, type ArchiveAe } from '../../_lib/access';
@@ -30,6 +32,13 @@ async function archiveFor(ae: string): Promise<ArchiveAe | Response> {
 
 async function handle(request: Request, { params }: RouteContext): Promise<Response> {
   const { ae, path } = await params;
+  // STOW-RS changes the archive: a page of another site may not make a visitor's browser store (CSRF)
+  try {
+    sameOriginOr403(request);
+  } catch (e) {
+    if (e instanceof HttpError) return errorJson(e.status, e.message);
+    throw e;
+  }
   const archive = await archiveFor(decodeURIComponent(ae));
   if (archive instanceof Response) return archive;
   const base = `${new URL(request.url).origin}/dicomweb/${encodeURIComponent(archive.aeTitle)}`;
