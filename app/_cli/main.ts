@@ -12,6 +12,7 @@ import { register as registerGenerate } from './generateCommand';
 import { register as registerModality } from './modalityCommands';
 import { register as registerTranscode } from './transcodeCommand';
 import { register as registerFault } from './faultCommands';
+import { register as registerArchive } from './archiveCommands';
 
 const program = new Command()
   .name('pacslab')
@@ -201,6 +202,7 @@ registerGenerate(program);
 registerModality(program);
 registerTranscode(program);
 registerFault(program);
+registerArchive(program);
 
 program.addHelpText('after', () => {
   const lines: string[] = [];

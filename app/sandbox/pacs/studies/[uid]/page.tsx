@@ -13,6 +13,7 @@ import { currentSandbox } from '../../../_lib/current';
 import { StudyStatusBadge } from '../../StudyStatusBadge';
 import { StatusActions } from '../../StatusActions';
 import { CorrectionPanel } from './CorrectionPanel';
+import { RestorePanel } from '../../RestorePanel';
 
 export const metadata: Metadata = { title: 'Study' };
 export const dynamic = 'force-dynamic';
@@ -57,6 +58,7 @@ export default async function StudyPage({ params }: { params: Promise<{ uid: str
         </div>
       </section>
 
+      <RestorePanel sandboxId={sandbox.id} studyInstanceUid={uid} />
       <CorrectionPanel sandboxId={sandbox.id} studyInstanceUid={uid} />
 
       {study.series.map((s) => {
