@@ -1,24 +1,26 @@
 // "Correct this study" on the PACS console's study page: merge into another study of the same patient, move one
 // series to another of the patient's studies, split series out to the patient's own order. Shown only to those who
 // may administer the sandbox (instructors, or a student whose fault scenario runs in it); every action asks why.
-import { GitMerge, MoveRight, Split, Wrench } from 'lucide-react';
+// The wrong-patient tools sit below: edit the patient demographics, reject images with an IOCM rejection note.
+import { Ban, GitMerge, MoveRight, Split, UserPen, Wrench } from 'lucide-react';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { formatDicomDate } from '@/app/_lib/format';
 import { getViewer } from '@/app/_lib/session';
 import { getDb } from '@/prisma/db';
 import { mayAdminister } from '../../../_lib/sandboxAdmin';
-import { mergeStudyAction, moveSeriesAction, splitToOrderAction } from './corrections';
+import { REJECTION_CODES } from '@/sim/archive/patientCorrections';
+import { correctDemographicsAction, mergeStudyAction, moveSeriesAction, rejectImagesAction, splitToOrderAction } from './corrections';
 
 interface Props {
   sandboxId: string;
   studyInstanceUid: string;
 }
 
-function Reason({ id }: { id: string }) {
+function Reason({ id, placeholder = 'e.g. second series registered by hand at the scanner' }: { id: string; placeholder?: string }) {
   return (
     <label className="min-w-56 flex-1" htmlFor={id}>
       <span className="label">Reason (required, kept in the audit trail)</span>
-      <input id={id} name="reason" className="field" required minLength={3} maxLength={500} placeholder="e.g. second series registered by hand at the scanner" />
+      <input id={id} name="reason" className="field" required minLength={3} maxLength={500} placeholder={placeholder} />
     </label>
   );
 }
@@ -142,6 +144,84 @@ export async function CorrectionPanel({ sandboxId, studyInstanceUid }: Props) {
           ) : (
             <p className="text-sm text-slate-500">The RIS has no other order for patient {study.patient.patientId}.</p>
           )}
+        </div>
+      </div>
+
+      <div className="mt-6 grid gap-6 border-t border-slate-100 pt-5 lg:grid-cols-2">
+        <div className="space-y-2" data-testid="demographics-form">
+          <h4 className="flex items-center gap-2 text-sm font-semibold"><UserPen className="h-4 w-4 text-slate-500" aria-hidden /> Edit patient demographics</h4>
+          <p className="text-xs text-slate-500">
+            For images filed under the wrong patient: every image of this study takes these values; a Patient ID already in the archive must match
+            that patient. Recorded as a patient-safety event. Then split the series out to the right patient&apos;s order.
+          </p>
+          <ActionForm
+            action={correctDemographicsAction}
+            hidden={hidden}
+            submit="Correct demographics"
+            pendingLabel="Correcting…"
+            submitClass="btn-secondary"
+            className="flex flex-col gap-2"
+            testId="demographics"
+            confirm="Rewrite the patient of every image in this study? The old values are kept in each file's Original Attributes Sequence."
+          >
+            <div className="grid gap-2 sm:grid-cols-2">
+              <label htmlFor="demo-id">
+                <span className="label">Patient ID</span>
+                <input id="demo-id" name="patientId" className="field font-mono" required maxLength={64} defaultValue={study.patient.patientId} />
+              </label>
+              <label htmlFor="demo-name">
+                <span className="label">Patient&apos;s name (FAMILY^GIVEN)</span>
+                <input id="demo-name" name="patientName" className="field font-mono" required maxLength={64} defaultValue={study.patient.patientName} />
+              </label>
+              <label htmlFor="demo-birth">
+                <span className="label">Birth date (YYYYMMDD)</span>
+                <input id="demo-birth" name="birthDate" className="field font-mono" inputMode="numeric" pattern="[0-9]{8}" maxLength={8} defaultValue={study.patient.birthDate} />
+              </label>
+              <label htmlFor="demo-sex">
+                <span className="label">Sex</span>
+                <select id="demo-sex" name="sex" className="field" defaultValue={study.patient.sex}>
+                  <option value="F">F — female</option>
+                  <option value="M">M — male</option>
+                  <option value="O">O — other</option>
+                  <option value="">unknown</option>
+                </select>
+              </label>
+            </div>
+            <Reason id="demo-reason" placeholder="e.g. patient scanned from another patient's worklist entry" />
+          </ActionForm>
+        </div>
+
+        <div className="space-y-2" data-testid="reject-form">
+          <h4 className="flex items-center gap-2 text-sm font-semibold"><Ban className="h-4 w-4 text-slate-500" aria-hidden /> Reject images</h4>
+          <p className="text-xs text-slate-500">
+            IHE IOCM: a rejection note (a Key Object Selection document with the reason code) is stored in the study, and the rejected images are
+            deleted from the archive, so no query or retrieve returns them again.
+          </p>
+          <ActionForm
+            action={rejectImagesAction}
+            hidden={hidden}
+            submit="Reject images"
+            pendingLabel="Rejecting…"
+            submitClass="btn-secondary"
+            className="flex flex-col gap-2"
+            testId="reject"
+            confirm="Reject these images? They are deleted from the archive; only the rejection note remains."
+          >
+            <label htmlFor="reject-scope">
+              <span className="label">Images to reject</span>
+              <select id="reject-scope" name="scope" className="field" required defaultValue="study">
+                <option value="study">The whole study</option>
+                {study.series.map((s) => <option key={s.id} value={s.seriesInstanceUid}>{seriesLabel(s)}</option>)}
+              </select>
+            </label>
+            <label htmlFor="reject-code">
+              <span className="label">Reason code (DICOM CID 7011)</span>
+              <select id="reject-code" name="code" className="field" required defaultValue="113038">
+                {Object.entries(REJECTION_CODES).map(([code, meaning]) => <option key={code} value={code}>{`${code} · ${meaning}`}</option>)}
+              </select>
+            </label>
+            <Reason id="reject-reason" placeholder="e.g. wrong worklist entry picked at CT1" />
+          </ActionForm>
         </div>
       </div>
     </section>

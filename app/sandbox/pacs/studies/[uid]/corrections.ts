@@ -1,6 +1,6 @@
 'use server';
 // The study page's correction actions (issue 8, "The correction tools"): merge into another study, move a series,
-// split series out to an order. Each is for those who may administer the sandbox (sandboxAdmin.ts), takes a
+// split series out to an order, edit the patient's demographics, reject images (IOCM). Each is for those who may administer the sandbox (sandboxAdmin.ts), takes a
 // required reason, and calls the one data module (sim/archive/corrections.ts) that rewrites the stored files,
 // switches the index and writes the audit entry. After a merge the page goes to the surviving study.
 import { revalidatePath } from 'next/cache';
@@ -10,6 +10,7 @@ import type { ActionResult } from '@/app/_components/ActionForm';
 import { getDb } from '@/prisma/db';
 import { HttpError } from '@/app/_lib/errors';
 import { CorrectionError, mergeStudies, moveSeries, splitSeriesToOrder } from '@/sim/archive/corrections';
+import { correctDemographics, demographicsSchema, rejectInstances, REJECTION_CODES, type RejectionCode } from '@/sim/archive/patientCorrections';
 import { requireSandboxAdmin } from '../../../_lib/sandboxAdmin';
 import { currentSandbox } from '../../../_lib/current';
 
@@ -91,6 +92,48 @@ export async function splitToOrderAction(_prev: ActionResult | null, form: FormD
   revalidatePath('/sandbox/pacs');
   // every series left: this study is gone, continue on the order's study
   if (removed) redirect(`/sandbox/pacs/studies/${target}`);
+  revalidatePath(`/sandbox/pacs/studies/${studyInstanceUid}`);
+  return r;
+}
+
+export async function correctDemographicsAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const parsed = z.object({ studyInstanceUid: uid, reason }).merge(demographicsSchema).safeParse({
+    studyInstanceUid: str(form, 'studyInstanceUid'), reason: str(form, 'reason'),
+    patientId: str(form, 'patientId'), patientName: str(form, 'patientName').toUpperCase(), birthDate: str(form, 'birthDate').replace(/-/g, ''), sex: str(form, 'sex'),
+  });
+  if (!parsed.success) return fail(parsed.error);
+  const { studyInstanceUid, reason: why, ...patient } = parsed.data;
+  const r = await run('The demographics correction', async (sandboxId, actorId) => {
+    const done = await correctDemographics(getDb(), sandboxId, { studyUid: studyInstanceUid, patient, reason: why, actorId });
+    return `Corrected: ${images(done.instances)} now carry ${patient.patientName} (${patient.patientId})${done.removedPatientId ? `; patient ${done.removedPatientId} had no other study and was removed` : ''}. Recorded as a patient-safety event.`;
+  });
+  if (!r.ok) return r;
+  revalidatePath('/sandbox/pacs');
+  revalidatePath(`/sandbox/pacs/studies/${studyInstanceUid}`);
+  return r;
+}
+
+const codes = Object.keys(REJECTION_CODES) as [RejectionCode, ...RejectionCode[]];
+
+export async function rejectImagesAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const parsed = z
+    .object({
+      studyInstanceUid: uid,
+      /** "study" for the whole study, or one series' UID */
+      scope: z.string().trim().refine((v) => v === 'study' || /^[0-9.]{1,64}$/.test(v), 'Choose the whole study or one series.'),
+      code: z.enum(codes, { message: 'Choose a rejection reason code from the list.' }),
+      reason,
+    })
+    .safeParse({ studyInstanceUid: str(form, 'studyInstanceUid'), scope: str(form, 'scope'), code: str(form, 'code'), reason: str(form, 'reason') });
+  if (!parsed.success) return fail(parsed.error);
+  const { studyInstanceUid, scope, code, reason: why } = parsed.data;
+  const r = await run('The rejection', async (sandboxId, actorId) => {
+    const target = scope === 'study' ? { studyUid: studyInstanceUid } : { seriesUid: scope };
+    const done = await rejectInstances(getDb(), sandboxId, { ...target, code, reason: why, actorId });
+    return `Rejected ${images(done.rejected)} with ${code} “${REJECTION_CODES[code]}”: a rejection note was stored in the study and the images no longer answer queries or retrieves.`;
+  });
+  if (!r.ok) return r;
+  revalidatePath('/sandbox/pacs');
   revalidatePath(`/sandbox/pacs/studies/${studyInstanceUid}`);
   return r;
 }
