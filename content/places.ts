@@ -5,6 +5,7 @@ export const SANDBOX_PLACES = [
   '/sandbox/pacs',
   '/sandbox/pacs/network-log',
   '/sandbox/pacs/nodes',
+  '/sandbox/pacs/storage',
   '/sandbox/ris',
   '/sandbox/ris/worklist',
   '/sandbox/reading',

@@ -269,4 +269,37 @@ export const SCENARIO_DATA: unknown[] = [
     ],
     startPlace: '/sandbox/modality/CT1',
   },
+  {
+    id: 'lossy-before-read',
+    title: 'Compressed before anyone read it',
+    story:
+      'It is 10:40. The radiologist opens the 10:15 CT chest of Mr Lindqvist from the reading worklist and stops: the viewer says the images are '
+      + 'lossy compressed, on a study nobody has reported yet. Last night an IT contractor "freed up disk space" on the archive by changing its '
+      + 'storage settings. The CT still has the exam on its disk.',
+    task: 'Find out why the archive holds only lossy copies of an unread study, put the site\'s policy back (no lossy compression before primary reading), and get the original images into the archive without scanning the patient again, leaving no lossy copy of the unread study behind.',
+    faults: [{ faultId: 'lossy-before-read', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'LINDQVIST^ERIK', patientId: 'SCN0019', patientBirthDate: '19580922', patientSex: 'M', requestedProcedureDescription: 'CT CHEST WITHOUT CONTRAST' } }],
+    timeBudgetMinutes: 15,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'image-compression', heading: 'Who decides when lossy is allowed' },
+      { slug: 'image-compression', heading: 'Marking lossy images in the header' },
+    ],
+    startPlace: '/sandbox/reading',
+  },
+  {
+    id: 'wrong-patient',
+    title: 'Wrong patient — a CT chest in the wrong record',
+    story:
+      'It is 11:20. Two Mensah sisters-in-law were booked on CT1 for a chest CT, ten minutes apart. Radiology has just phoned: Mrs Gloria '
+      + 'Mensah\'s record holds a CT chest acquired while she was still in the waiting room, and Mrs Afua Mensah\'s CT, which the technologist '
+      + 'is sure she scanned, is nowhere on the PACS.',
+    task: 'Treat it as a patient-safety event: put the CT under the right patient and her own order — in the stored images, not only in the database — leave the other patient\'s record clean, and record why. Do not delete the study without a rejection note.',
+    faults: [{ faultId: 'wrong-patient', params: { modalityAe: 'CT1', slices: 3 }, order: { patientName: 'MENSAH^AFUA', patientId: 'SCN0020', patientBirthDate: '19620517', patientSex: 'F', requestedProcedureDescription: 'CT CHEST WITH CONTRAST' } }],
+    timeBudgetMinutes: 15,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Wrong patient' },
+    ],
+    startPlace: '/sandbox/pacs',
+  },
 ];

@@ -16,9 +16,11 @@ describe('fault scenarios', () => {
     expect(all.some((s) => s.difficulty === 'warm-up' && s.faults.length === 1)).toBe(true);
     expect(all.filter((s) => s.faults.length > 1).length).toBeGreaterThanOrEqual(1);
     expect(new Set(all.flatMap((s) => s.faults.map((f) => f.faultId)))).toEqual(
-      new Set(['send-wrong-port', 'send-ae-mismatch', 'send-storage-full', 'worklist-missing', 'mpps-in-progress', 'split-study', 'merged-study', 'pacs-offline', 'network-stall', 'syntax-not-accepted', 'study-unverified', 'reading-filter-hides']),
+      new Set(['send-wrong-port', 'send-ae-mismatch', 'send-storage-full', 'worklist-missing', 'mpps-in-progress', 'split-study', 'merged-study', 'pacs-offline', 'network-stall', 'syntax-not-accepted', 'study-unverified', 'reading-filter-hides', 'lossy-before-read', 'wrong-patient']),
     );
     expect(all.find((s) => s.id === 'send-failed-wrong-port')?.faults).toMatchObject([{ faultId: 'send-wrong-port', params: { modalityAe: 'CT1', mode: 'port' }, order: { patientName: 'DOE^MARGARET' } }]);
+    // Start puts "Fault scenario: {title}" in the order's Reason for the Requested Procedure (LO, at most 64 characters)
+    expect(all.filter((s) => `Fault scenario: ${s.title}`.length > 64).map((s) => s.id)).toEqual([]);
     // every exam has the story's own patient, so an attempt never uses up the shared demo worklist
     expect(all.flatMap((s) => s.faults).every((f) => f.order)).toBe(true);
   });

@@ -18,6 +18,8 @@ import { mergedStudy, splitStudy } from './studyFaults';
 import { networkStall, pacsOffline } from './networkFaults';
 import { readingFilterHides, studyUnverified } from './studyStatusFaults';
 import { syntaxNotAccepted } from './syntaxFault';
+import { lossyBeforeRead } from './policyFaults';
+import { wrongPatient } from './patientFaults';
 
 export { type CheckResult, type Fault } from './types';
 
@@ -345,7 +347,7 @@ const mppsInProgress = defineFault({
 });
 
 /** Every fault, in the order the catalogue lists them. */
-export const CATALOGUE: readonly Fault[] = [sendWrongPort, sendAeMismatch, sendStorageFull, worklistMissing, mppsInProgress, splitStudy, mergedStudy, pacsOffline, networkStall, syntaxNotAccepted, studyUnverified, readingFilterHides];
+export const CATALOGUE: readonly Fault[] = [sendWrongPort, sendAeMismatch, sendStorageFull, worklistMissing, mppsInProgress, splitStudy, mergedStudy, pacsOffline, networkStall, syntaxNotAccepted, studyUnverified, readingFilterHides, wrongPatient, lossyBeforeRead];
 
 export function findFault(id: string): Fault | undefined {
   return CATALOGUE.find((f) => f.id === id);
