@@ -7,7 +7,7 @@
 // finally if anything fails half-way.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E } from './env';
-import { pickSomething, shot, signIn, signUp, uniqueEmail } from './helpers';
+import { giveUpIfRunning, pickSomething, shot, signIn, signUp, uniqueEmail } from './helpers';
 
 const SCENARIO_ID = 'split-study';
 const PATIENT_ID = 'SCN0012';
@@ -18,15 +18,6 @@ async function newStudent(browser: Browser, name: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();
   await signUp(page, name, uniqueEmail(name.toLowerCase().replace(/\s+/g, '-')), 'student password 1');
   return page;
-}
-
-async function giveUpIfRunning(page: Page) {
-  await page.goto(SCENARIO);
-  const giveUp = page.getByTestId('give-up');
-  if (!(await giveUp.isVisible())) return;
-  page.once('dialog', (d) => void d.accept());
-  await giveUp.getByRole('button', { name: /Give up/ }).click();
-  await expect(page.getByTestId('attempt-result')).toHaveAttribute('data-status', 'abandoned');
 }
 
 /**
@@ -160,7 +151,7 @@ test('a cohort gets a fault scenario and a practice set; a student does both; th
       await expect(card.getByTestId('lab-fault').filter({ hasText: 'added by you' })).toHaveCount(0, { timeout: 30_000 });
     });
   } finally {
-    await giveUpIfRunning(ana);
+    await giveUpIfRunning(ana, SCENARIO);
   }
 
   // and answers the practice set

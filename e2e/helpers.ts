@@ -49,3 +49,33 @@ export async function pickSomething(card: Locator) {
     /* ordered: the order as shown is an answer */
   } else if (await spots.count()) await spots.first().click();
 }
+
+/** Gives up the viewer's running attempt of a scenario, if any (a spec's finally: no fault is left behind). */
+export async function giveUpIfRunning(page: Page, scenarioUrl: string) {
+  await page.goto(scenarioUrl);
+  const giveUp = page.getByTestId('give-up');
+  if (!(await giveUp.isVisible())) return;
+  page.once('dialog', (d) => void d.accept());
+  await giveUp.getByRole('button', { name: /Give up/ }).click();
+  await expect(page.getByTestId('attempt-result')).toHaveAttribute('data-status', 'abandoned');
+}
+
+/** Places a CT order for CT1 today in the RIS (the signed-in user must be an instructor); returns its accession. */
+export async function placeCtOrder(page: Page, o: { family: string; mrn: string; given: string; birthDate: string; procedure: string; time: string }) {
+  await page.goto('/sandbox/ris');
+  const form = page.getByRole('form', { name: 'New order' });
+  const field = (label: string) => form.getByLabel(label, { exact: true });
+  await field('MRN (patient ID)').fill(o.mrn);
+  await field('Family name').fill(o.family);
+  await field('Given name').fill(o.given);
+  await field('Birth date').fill(o.birthDate);
+  await field('Sex').selectOption('F');
+  await field('Requested procedure').fill(o.procedure);
+  await field('Modality').selectOption('CT');
+  await field('Scheduled station AE').selectOption('CT1');
+  await field('Time').fill(o.time);
+  await form.getByRole('button', { name: 'Place order' }).click();
+  const result = page.getByTestId('new-order-result');
+  await expect(result).toContainText(/Order \S+ placed/);
+  return /Order (\S+) placed/.exec((await result.textContent()) ?? '')?.[1] ?? '';
+}

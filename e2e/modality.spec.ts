@@ -2,28 +2,13 @@
 // from the Modality Worklist, acquire, end the exam (MPPS), send (C-STORE + storage commitment), and check what the
 // PACS and the RIS hold afterwards. Then a "send failed" on a wrong port, fixed on the Network tab and retried.
 import { expect, test, type Page } from '@playwright/test';
-import { shot, signIn, signOut, signUp, uniqueEmail } from './helpers';
+import { placeCtOrder, shot, signIn, signOut, signUp, uniqueEmail } from './helpers';
 import { E2E } from './env';
 
 /** An order for CT1 today with a patient no other test uses, placed in the RIS by the instructor. */
-async function placeCtOrder(page: Page, family: string, mrn: string) {
+async function placeOrderAsInstructor(page: Page, family: string, mrn: string) {
   await signIn(page, E2E.instructor.email, E2E.instructor.password);
-  await page.goto('/sandbox/ris');
-  const form = page.getByRole('form', { name: 'New order' });
-  const field = (label: string) => form.getByLabel(label, { exact: true });
-  await field('MRN (patient ID)').fill(mrn);
-  await field('Family name').fill(family);
-  await field('Given name').fill('Ada');
-  await field('Birth date').fill('1971-03-09');
-  await field('Sex').selectOption('F');
-  await field('Requested procedure').fill('CT chest without contrast');
-  await field('Modality').selectOption('CT');
-  await field('Scheduled station AE').selectOption('CT1');
-  await field('Time').fill('23:30');
-  await form.getByRole('button', { name: 'Place order' }).click();
-  const result = page.getByTestId('new-order-result');
-  await expect(result).toContainText(/Order \S+ placed/);
-  const accession = /Order (\S+) placed/.exec((await result.textContent()) ?? '')?.[1] ?? '';
+  const accession = await placeCtOrder(page, { family, mrn, given: 'Ada', birthDate: '1971-03-09', procedure: 'CT chest without contrast', time: '23:30' });
   await signOut(page);
   return accession;
 }
@@ -61,7 +46,7 @@ async function archivedImages(page: Page, accession: string) {
 test('a student picks today’s CT order from the worklist, acquires, sends; the PACS files it under the order and MPPS completes it', async ({ page }) => {
   const family = `Wlist${Date.now().toString(36)}`;
   const mrn = `M${Date.now().toString().slice(-8)}`;
-  const accession = await placeCtOrder(page, family, mrn);
+  const accession = await placeOrderAsInstructor(page, family, mrn);
 
   await signUp(page, 'Tech Student', uniqueEmail('tech'), 'student password 1');
   await page.goto('/sandbox/modality/CT1');
@@ -117,7 +102,7 @@ test('a student picks today’s CT order from the worklist, acquires, sends; the
 test('send failed: a wrong destination port shows connection refused; fixed on the Network tab, Retry delivers every image once', async ({ page }) => {
   const family = `Port${Date.now().toString(36)}`;
   const mrn = `P${Date.now().toString().slice(-8)}`;
-  const accession = await placeCtOrder(page, family, mrn);
+  const accession = await placeOrderAsInstructor(page, family, mrn);
   await signUp(page, 'Port Student', uniqueEmail('port'), 'student password 1');
 
   // break the PACS destination's port on the scanner

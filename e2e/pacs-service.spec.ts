@@ -3,27 +3,8 @@
 // congestion) while the worklist keeps working; the network log says why; starting the archive and pressing Retry
 // delivers every image once.
 import { expect, test, type Page } from '@playwright/test';
-import { shot, signIn } from './helpers';
+import { placeCtOrder, shot, signIn } from './helpers';
 import { E2E } from './env';
-
-async function placeCtOrder(page: Page, family: string, mrn: string) {
-  await page.goto('/sandbox/ris');
-  const form = page.getByRole('form', { name: 'New order' });
-  const field = (label: string) => form.getByLabel(label, { exact: true });
-  await field('MRN (patient ID)').fill(mrn);
-  await field('Family name').fill(family);
-  await field('Given name').fill('Ada');
-  await field('Birth date').fill('1968-11-02');
-  await field('Sex').selectOption('F');
-  await field('Requested procedure').fill('CT head without contrast');
-  await field('Modality').selectOption('CT');
-  await field('Scheduled station AE').selectOption('CT1');
-  await field('Time').fill('23:40');
-  await form.getByRole('button', { name: 'Place order' }).click();
-  const result = page.getByTestId('new-order-result');
-  await expect(result).toContainText(/Order \S+ placed/);
-  return /Order (\S+) placed/.exec((await result.textContent()) ?? '')?.[1] ?? '';
-}
 
 async function startService(page: Page) {
   await page.goto('/sandbox/pacs');
@@ -38,7 +19,7 @@ test('PACS offline: the Service panel stops the archive, the scanner is rejected
   const family = `Offline${Date.now().toString(36)}`;
   const mrn = `O${Date.now().toString().slice(-8)}`;
   await signIn(page, E2E.instructor.email, E2E.instructor.password);
-  const accession = await placeCtOrder(page, family, mrn);
+  const accession = await placeCtOrder(page, { family, mrn, given: 'Ada', birthDate: '1968-11-02', procedure: 'CT head without contrast', time: '23:40' });
 
   // stop the archive service, with a reason (the browser asks to confirm)
   await page.goto('/sandbox/pacs');

@@ -3,20 +3,11 @@
 // one hint, a "Check my fix" before fixing (fails), the fix on the scanner's Network tab, Retry in the send queue,
 // and "Check my fix" again (passes: the attempt shows its time and 1 hint). Always given up in a finally: the
 // demo sandbox is shared with the other tests.
-import { expect, test, type Page } from '@playwright/test';
-import { shot, signUp, uniqueEmail } from './helpers';
+import { expect, test } from '@playwright/test';
+import { giveUpIfRunning, shot, signUp, uniqueEmail } from './helpers';
 import { E2E } from './env';
 
 const SCENARIO = '/sandbox/scenarios/send-failed-wrong-port';
-
-async function giveUpIfRunning(page: Page) {
-  await page.goto(SCENARIO);
-  const giveUp = page.getByTestId('give-up');
-  if (!(await giveUp.isVisible())) return;
-  page.once('dialog', (d) => void d.accept());
-  await giveUp.getByRole('button', { name: /Give up/ }).click();
-  await expect(page.getByTestId('attempt-result')).toHaveAttribute('data-status', 'abandoned');
-}
 
 test('a student solves "send failed — wrong port": symptom, a hint, a failing check, the fix, Retry, a passing check', async ({ page }) => {
   test.setTimeout(180_000);
@@ -88,6 +79,6 @@ test('a student solves "send failed — wrong port": symptom, a hint, a failing 
     await page.goto('/sandbox/scenarios');
     await expect(card.getByTestId('attempt-status')).toHaveAttribute('data-status', 'passed');
   } finally {
-    await giveUpIfRunning(page);
+    await giveUpIfRunning(page, SCENARIO);
   }
 });

@@ -3,20 +3,11 @@
 // no accession); in the PACS console the student finds the patient's two studies, opens the stray one, merges it
 // into the order's study with a reason (the page lands on the surviving study, audited), and "Check my fix"
 // passes. Always given up in a finally: the demo sandbox is shared with the other tests.
-import { expect, test, type Page } from '@playwright/test';
-import { shot, signUp, uniqueEmail } from './helpers';
+import { expect, test } from '@playwright/test';
+import { giveUpIfRunning, shot, signUp, uniqueEmail } from './helpers';
 
 const SCENARIO = '/sandbox/scenarios/split-study';
 const PATIENT_ID = 'SCN0012';
-
-async function giveUpIfRunning(page: Page) {
-  await page.goto(SCENARIO);
-  const giveUp = page.getByTestId('give-up');
-  if (!(await giveUp.isVisible())) return;
-  page.once('dialog', (d) => void d.accept());
-  await giveUp.getByRole('button', { name: /Give up/ }).click();
-  await expect(page.getByTestId('attempt-result')).toHaveAttribute('data-status', 'abandoned');
-}
 
 test('a student solves "split study": two studies for one exam, a merge with a reason, a passing check', async ({ page }) => {
   test.setTimeout(180_000);
@@ -69,6 +60,6 @@ test('a student solves "split study": two studies for one exam, a merge with a r
     await expect(result).toContainText('The merge is in the audit trail');
     await shot(page, 'split-study-passed');
   } finally {
-    await giveUpIfRunning(page);
+    await giveUpIfRunning(page, SCENARIO);
   }
 });

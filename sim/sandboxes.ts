@@ -197,7 +197,14 @@ export async function resetSandbox(db: Db, sandboxId: string, opts: ResetOptions
     db.modalityDestination.deleteMany({ where }),
     db.modalityConfig.deleteMany({ where }),
     // a fresh archive: default quota, service running, no stall armed (sim/archive/archiveService.ts)
-    db.sandbox.update({ where: { id: sandboxId }, data: { storageQuotaBytes: DEFAULT_QUOTA_BYTES, archiveStoppedAt: null, archiveStoppedReason: '', archiveStallAfter: null } }),
+    // and the site's storage policy as prisma/models.prisma defaults it (sim/archive/tiers.ts)
+    db.sandbox.update({
+      where: { id: sandboxId },
+      data: {
+        storageQuotaBytes: DEFAULT_QUOTA_BYTES, archiveStoppedAt: null, archiveStoppedReason: '', archiveStallAfter: null,
+        shortTermDays: 60, longTermCodec: 'jpeg-ls', longTermRatio: 10, lossyPolicy: 'never-before-read',
+      },
+    }),
     // and one that takes every syntax, stored as sent (sim/archive/acceptPolicy.ts)
     db.dicomNode.updateMany({ where: { sandboxId, local: true }, data: { acceptPolicy: 'all' } }),
   ]);

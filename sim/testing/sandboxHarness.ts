@@ -22,6 +22,9 @@ export async function startSandboxHarness(): Promise<SandboxHarness> {
   const archiveDir = mkdtempSync(join(tmpdir(), 'pacslab-archive-'));
   const storeDir = mkdtempSync(join(tmpdir(), 'pacslab-modality-'));
   process.env.MODALITY_DIR = storeDir;
+  // the web process finds the archive's files through ARCHIVE_DIR, as the daemon does (corrections, tiers, checks)
+  const previousArchiveDir = process.env.ARCHIVE_DIR;
+  process.env.ARCHIVE_DIR = archiveDir;
   const services = await startDicomServices({ db: t.db, host: '127.0.0.1', port: 0, archiveDir, databaseUrl: t.url });
   const { sandboxId } = await seedDemo(t.db, { listener: { host: '127.0.0.1', port: services.port } });
   return {
@@ -31,6 +34,8 @@ export async function startSandboxHarness(): Promise<SandboxHarness> {
     storeDir,
     sandboxId,
     async close() {
+      if (previousArchiveDir === undefined) delete process.env.ARCHIVE_DIR;
+      else process.env.ARCHIVE_DIR = previousArchiveDir;
       await services.close();
       await t.drop();
       rmSync(archiveDir, { recursive: true, force: true });
