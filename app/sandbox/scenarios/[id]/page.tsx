@@ -23,7 +23,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: findScenario((await params).id)?.title ?? 'Scenario not found' };
 }
 
-/** Where to work: the scenario's start, the network log, and the consoles of every scanner it involves. */
+/** Where to work: the scenario's start, the network log, the consoles of every scanner it involves, the viewer. */
 function placesFor(s: Scenario) {
   const scanners = [...new Set(s.faults.map((f) => String((f.params as { modalityAe?: string }).modalityAe ?? 'CT1')))];
   const out: { href: string; label: string }[] = [{ href: s.startPlace, label: 'Start here' }];
@@ -35,6 +35,8 @@ function placesFor(s: Scenario) {
     { href: '/sandbox/pacs/nodes', label: 'PACS DICOM nodes' },
     { href: '/sandbox/pacs', label: 'PACS studies' },
     { href: '/sandbox/ris', label: 'RIS orders' },
+    { href: '/sandbox/viewer', label: 'Viewer (the archive’s studies)' },
+    { href: '/sandbox/reading', label: 'Reading worklist' },
   );
   const seen = new Set<string>();
   return out.filter((p) => (seen.has(p.href) ? false : (seen.add(p.href), true)));
