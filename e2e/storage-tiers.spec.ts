@@ -1,10 +1,10 @@
-// The PACS console's Storage tab (issue 10, storage tiers): an instructor sends a CT from the scanner console, sets
+// The PACS console's Storage tab (issue 10, storage tiers), in a student's own sandbox (the migration must not move
+// the shared demo archive under the other specs): the student sends a CT from the scanner console, sets
 // the site's policy (no short-term period, JPEG-LS lossless, never lossy before reading), runs the migration and
 // sees the study on the long-term tier with the bytes and the saving; with JPEG 2000 lossy the unread study is
 // skipped with the policy's reason; "Restore to short-term" on the study page brings it back.
 import { expect, test, type Page } from '@playwright/test';
-import { placeCtOrder, shot, signIn } from './helpers';
-import { E2E } from './env';
+import { shot, signUp, uniqueEmail } from './helpers';
 
 async function savePolicy(page: Page, p: { days: string; codec: string; lossy: string }) {
   const form = page.getByTestId('tier-settings');
@@ -18,13 +18,15 @@ async function savePolicy(page: Page, p: { days: string; codec: string; lossy: s
 
 test('Storage tab: policy, run migration, figures; lossy skipped before reading; restore on the study page', async ({ page }) => {
   test.setTimeout(120_000);
-  const family = `Tier${Date.now().toString(36)}`;
-  const mrn = `T${Date.now().toString().slice(-8)}`;
-  await signIn(page, E2E.instructor.email, E2E.instructor.password);
-  const accession = await placeCtOrder(page, { family, mrn, given: 'Tove', birthDate: '1971-04-12', procedure: 'CT chest without contrast', time: '23:45' });
+  await signUp(page, 'Tier Student', uniqueEmail('tiers'), 'student password 1');
+  await page.goto('/sandbox');
+  await page.getByTestId('create-sandbox').getByRole('button', { name: 'Create my sandbox' }).click();
+  await expect(page.getByTestId('create-sandbox-result')).toContainText('Your sandbox is ready');
 
-  await page.goto(`/sandbox/modality/CT1?name=${family}`);
-  const row = page.locator(`[data-testid="scanner-worklist"] tr[data-accession="${accession}"]`);
+  // one of today's seeded CT orders in the student's own worklist
+  await page.goto('/sandbox/modality/CT1');
+  const row = page.locator('[data-testid="scanner-worklist"] tr[data-accession]').first();
+  const accession = (await row.getAttribute('data-accession'))!;
   await row.getByRole('link', { name: /Select/ }).click();
   const selected = page.getByTestId('selected-item');
   await selected.getByLabel('Slices').fill('4');

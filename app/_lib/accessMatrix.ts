@@ -159,7 +159,7 @@ export const ACTIONS: ActionRow[] = [
   { file: 'app/sandbox/pacs/nodes/actions.ts', action: 'saveAcceptPolicy', form: { aeTitle: '{studentAe}', acceptPolicy: 'nonsense' }, studentSandboxCookie: true, expect: sandboxAdmin('error') },
   { file: 'app/sandbox/pacs/storageActions.ts', action: 'saveTierSettingsAction', form: { reason, shortTermDays: 'x', longTermCodec: 'nonsense', lossyPolicy: 'nonsense' }, studentSandboxCookie: true, expect: sandboxAdmin('error') },
   { file: 'app/sandbox/pacs/storageActions.ts', action: 'runMigrationAction', form: {}, studentSandboxCookie: true, expect: sandboxAdmin('ok'), why: "the student's one study is new: nothing is due to move" },
-  { file: 'app/sandbox/pacs/storageActions.ts', action: 'restoreStudyAction', form: { studyInstanceUid: '{studyUid}' }, studentSandboxCookie: true, expect: sandboxAdmin('error'), why: 'the study is on the short-term tier: nothing to restore' },
+  { file: 'app/sandbox/pacs/storageActions.ts', action: 'restoreStudyAction', form: { studyInstanceUid: '{studyUid}' }, studentSandboxCookie: true, expect: sandboxAdmin('ok'), why: 'the study is on the short-term tier: "Nothing to restore", in words, and nothing changes' },
   { file: 'app/sandbox/pacs/serviceActions.ts', action: 'stopArchiveService', form: { reason: 'x'.repeat(300) }, studentSandboxCookie: true, expect: sandboxAdmin('error') },
   { file: 'app/sandbox/pacs/serviceActions.ts', action: 'startArchiveService', form: {}, studentSandboxCookie: true, expect: sandboxAdmin('ok'), why: 'starting a running archive changes nothing' },
   // RIS
