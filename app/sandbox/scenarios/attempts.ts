@@ -48,7 +48,8 @@ export function formatDuration(ms: number) {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-function faultError(e: unknown): never {
+/** The fault engine's and the RIS's errors as HTTP errors in the same words (404 / 422 / 409). */
+export function faultError(e: unknown): never {
   if (e instanceof OrderError) throw new HttpError(e.kind === 'not-found' ? 404 : e.kind === 'invalid' ? 422 : 409, `The scenario's order could not be placed: ${e.message}`);
   if (e instanceof FaultError) throw new HttpError(e.kind === 'not-found' ? 404 : e.kind === 'invalid' ? 422 : 409, e.message);
   throw e;

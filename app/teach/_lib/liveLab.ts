@@ -9,7 +9,7 @@ import { HttpError } from '@/app/_lib/errors';
 import type { Viewer } from '@/app/_lib/session';
 import { findScenario } from '@/content/scenarios';
 import { checkFault, clearFault, injectFault, listFaults } from '@/sim/faults/engine';
-import { FaultError } from '@/sim/faults/types';
+import { faultError } from '@/app/sandbox/scenarios/attempts';
 import { isUserSandboxSlug } from '@/sim/sandboxes';
 import { cohortFor } from './cohorts';
 import { assignedScenario } from './scenarioPolicy';
@@ -143,11 +143,6 @@ async function studentSandbox(db: Db, who: Who, cohortId: string, userId: string
   if (!sandbox) throw new HttpError(409, 'This student has no sandbox yet: it is made when they start a scenario or press "Create my sandbox".');
   return sandbox;
 }
-
-const faultError = (e: unknown) => {
-  if (e instanceof FaultError) throw new HttpError(e.kind === 'not-found' ? 404 : e.kind === 'conflict' ? 409 : 422, e.message);
-  throw e;
-};
 
 /** A further fault in one student's sandbox (the engine audits it, with the instructor as the actor). */
 export async function injectIntoStudent(db: Db, who: Who, cohortId: string, userId: string, faultId: string) {
