@@ -9,7 +9,7 @@
 // and ends with one line `tests: N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 process.chdir(root);
@@ -60,11 +60,42 @@ step('unit and integration tests (SQLite)', process.execPath, [...vitest, '--out
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)) {
-  // the whole suite again: every test that opens a database (createTestDb) gets a fresh one on PostgreSQL,
-  // the others are quick; running all of them needs no list of which is which
-  step('unit and integration tests again on PostgreSQL', process.execPath, [...vitest, '--outputFile.json=test-results/unit-postgresql.json'], { TEST_DATABASE_URL: pgUrl });
+  // again for every test file that opens a database: those that reach prisma/testing.ts (createTestDb) through their
+  // imports. The others (codecs, content, parsers: a third of the suite's time) would only repeat the SQLite pass.
+  const files = databaseTestFiles();
+  console.log(`\n(PostgreSQL: ${files.length} test files reach prisma/testing.ts)`);
+  step('unit and integration tests again on PostgreSQL', process.execPath, [...vitest, '--outputFile.json=test-results/unit-postgresql.json', ...files], { TEST_DATABASE_URL: pgUrl });
 } else {
   console.log('\n(PostgreSQL variant skipped: set TEST_DATABASE_URL=postgresql://user@host:5432/db to run it)');
+}
+
+/** Test files (vitest's include globs) whose relative or `@/` imports reach prisma/testing.ts. */
+function databaseTestFiles() {
+  const git = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '*.ts', '*.mts', '*.tsx'], { encoding: 'utf8' });
+  const known = new Set(git.stdout.split('\n').filter(Boolean));
+  const resolveImport = (from, spec) => {
+    const base = spec.startsWith('@/') ? spec.slice(2) : spec.startsWith('.') ? join(dirname(from), spec) : null;
+    if (base === null) return null;
+    const clean = normalize(base);
+    for (const cand of [clean, `${clean}.ts`, `${clean}.tsx`, `${clean}.mts`, join(clean, 'index.ts')]) if (known.has(cand)) return cand;
+    return null;
+  };
+  const memo = new Map();
+  const reaches = (file) => {
+    if (file === 'prisma/testing.ts') return true;
+    if (memo.has(file)) return memo.get(file);
+    memo.set(file, false); // cycles
+    const text = readFileSync(file, 'utf8');
+    let hit = false;
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+      const next = resolveImport(file, m[1]);
+      if (next && reaches(next)) { hit = true; break; }
+    }
+    memo.set(file, hit);
+    return hit;
+  };
+  const include = /^(app|content|prisma|sim|docs)\/.*\.test\.ts$/;
+  return [...known].filter((f) => include.test(f) && reaches(f)).sort();
 }
 
 // ---------------------------------------------------------------- 4. build and end-to-end
