@@ -1,15 +1,20 @@
 // Storage tiers against real files: a scanner's exam sent over the real listener, then migrated, measured and
 // restored. Lossless: decoded and compared with the received pixels sample by sample; lossy: the PS3.3
 // C.7.6.1.1.5 attributes and a new SOP Instance UID; the policy keeps unread studies from lossy compression.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../prisma/testing';
 import { compareImages } from '../compression/transcode';
 import { scanFromWorklist, sendExam } from '../faults/exam';
+import { localDicomDate } from '../modality/worklist';
+import { createOrder } from '../ris/orders';
 import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
-import { getTierSettings, lossyAllowed, migrateByAge, restoreStudy, setTierSettings, storageByTier, TierError } from './tiers';
+import { ArchiveFiles } from './archiveFiles';
+import { reconcileArchive } from './reconcileArchive';
+import { removeTierLeftovers } from './tierRecovery';
+import { getTierSettings, lossyAllowed, migrateByAge, restoreStudy, setTierSettings, SimulatedCrash, storageByTier, TierError, type TierProgress } from './tiers';
 
 let harness: SandboxHarness;
 let t: TestDb;
@@ -24,8 +29,14 @@ afterAll(async () => {
   await harness?.close();
 });
 
+let orders = 0;
 async function sendStudy(): Promise<{ studyUid: string; originals: Map<string, Buffer> }> {
-  const acq = await scanFromWorklist(t.db, sandboxId, { modalityAe: 'CT1', slices: 2 }, true);
+  // an order of its own on CT1's worklist: the demo's few scheduled CT orders run out over this file
+  const order = await createOrder(t.db, sandboxId, {
+    patientId: `TIER-${++orders}`, patientName: 'TIER^TEST', requestedProcedureDescription: 'CT head', modality: 'CT', scheduledStationAeTitle: 'CT1',
+    scheduledStartDate: localDicomDate(new Date()), scheduledStartTime: '0800',
+  }, { actorId: null });
+  const acq = await scanFromWorklist(t.db, sandboxId, { modalityAe: 'CT1', accessionNumber: order.accessionNumber, slices: 2 }, true);
   const jobs = await sendExam(t.db, acq.id);
   expect(jobs.every((j) => j.status === 'done')).toBe(true);
   const rows = await t.db.instance.findMany({ where: { sandboxId, series: { study: { accessionNumber: acq.accessionNumber } } }, include: { series: { include: { study: true } } } });
@@ -42,6 +53,8 @@ beforeEach(async () => {
   await t.db.instance.deleteMany({ where: { sandboxId } });
   await t.db.series.deleteMany({ where: { sandboxId } });
   await t.db.study.deleteMany({ where: { sandboxId } });
+  // and their files: the crash tests count what is on disk
+  await rm(join(harness.archiveDir, sandboxId), { recursive: true, force: true });
   await setTierSettings(t.db, sandboxId, { shortTermDays: 60, longTermCodec: 'jpeg-ls', lossyPolicy: 'never-before-read' }, { actorId: null });
 });
 
@@ -156,5 +169,109 @@ describe('storage tiers', () => {
     expect(again.moved).toEqual([expect.objectContaining({ lossy: true })]);
     expect((await rowsOf(studyUid)).map((x) => x.sopInstanceUid).sort()).toEqual(rows.map((x) => x.sopInstanceUid).sort());
     await expect(restoreStudy(t.db, sandboxId, '1.2.3.4.5', { archiveDir: harness.archiveDir })).rejects.toThrow(/no study/);
+  });
+
+  it('reports progress: studies and images done go up to the totals', async () => {
+    await sendStudy();
+    await sendStudy();
+    const seen: TierProgress[] = [];
+    const r = await migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER(), onProgress: (p) => seen.push(p) });
+    expect(r.moved).toHaveLength(2);
+    expect(seen[0]).toEqual({ studiesTotal: 2, studiesDone: 0, instancesTotal: 4, instancesDone: 0 });
+    expect(seen.at(-1)).toEqual({ studiesTotal: 2, studiesDone: 2, instancesTotal: 4, instancesDone: 4 });
+    for (let i = 1; i < seen.length; i++) expect(seen[i].instancesDone).toBeGreaterThanOrEqual(seen[i - 1].instancesDone);
+    const back: TierProgress[] = [];
+    await restoreStudy(t.db, sandboxId, r.moved[0].studyInstanceUid, { archiveDir: harness.archiveDir, onProgress: (p) => back.push(p) });
+    expect(back.at(-1)).toEqual({ studiesTotal: 1, studiesDone: 1, instancesTotal: 2, instancesDone: 2 });
+  });
+});
+
+// A crash at each point of the switch (TierOptions.simulateCrash stops as a dying process would, cleaning up
+// nothing), then the start-up recovery as the daemon runs it: tierRecovery.ts, then reconcileArchive.ts.
+describe('a crash during the tier switch leaves one indexed, readable instance per image', () => {
+  async function recover() {
+    const files = new ArchiveFiles(harness.archiveDir);
+    try {
+      const leftovers = await removeTierLeftovers(t.db, files);
+      const reconciled = await reconcileArchive(t.db, files);
+      return { leftovers, reconciled };
+    } finally {
+      await files.close();
+    }
+  }
+  async function filesOf(studyUid: string) {
+    const rows = await rowsOf(studyUid);
+    const dir = join(harness.archiveDir, rows[0].filePath.split('/').slice(0, -1).join('/'));
+    return (await readdir(dir)).sort();
+  }
+  async function expectReadable(studyUid: string, originals: Map<string, Buffer>, syntax: string, exact = true) {
+    const rows = await rowsOf(studyUid);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.transferSyntaxUid).toBe(syntax);
+      const stored = await readFile(join(harness.archiveDir, row.filePath));
+      expect(BigInt(stored.length)).toBe(row.fileSize);
+      const original = originals.get(row.originalSopInstanceUid || row.sopInstanceUid)!;
+      if (exact) expect((await compareImages(original, stored)).maxAbsError).toBe(0);
+    }
+    // one file per indexed instance, each named by its row: no orphan left to be indexed as another instance
+    expect(await filesOf(studyUid)).toEqual(rows.map((r) => r.filePath.split('/').at(-1)).sort());
+    return rows;
+  }
+
+  it('lossless, crash after writing the new files: the old state, the new files removed', async () => {
+    const { studyUid, originals } = await sendStudy();
+    await expect(migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER(), simulateCrash: 'after-write' })).rejects.toBeInstanceOf(SimulatedCrash);
+    expect((await filesOf(studyUid)).filter((n) => n.endsWith('.jpeg-ls.dcm'))).toHaveLength(2);
+    const { leftovers, reconciled } = await recover();
+    expect(leftovers.removed).toHaveLength(2);
+    expect(leftovers.removed.every((p) => p.endsWith('.jpeg-ls.dcm'))).toBe(true);
+    expect(reconciled.indexed).toEqual([]);
+    const rows = await expectReadable(studyUid, originals, '1.2.840.10008.1.2.1');
+    expect(rows.every((r) => r.tier === 'short' && !r.filePath.endsWith('.jpeg-ls.dcm'))).toBe(true);
+    // and the next run moves it
+    expect((await migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER() })).moved).toHaveLength(1);
+    await expectReadable(studyUid, originals, '1.2.840.10008.1.2.4.80');
+  });
+
+  it('lossless, crash after the switch: the new state, the old files removed, none indexed again', async () => {
+    const { studyUid, originals } = await sendStudy();
+    await expect(migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER(), simulateCrash: 'after-switch' })).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(await filesOf(studyUid)).toHaveLength(4);
+    const { leftovers, reconciled } = await recover();
+    expect(leftovers.removed).toHaveLength(2);
+    expect(reconciled.indexed).toEqual([]);
+    const rows = await expectReadable(studyUid, originals, '1.2.840.10008.1.2.4.80');
+    expect(rows.every((r) => r.tier === 'long' && r.filePath.endsWith('.jpeg-ls.dcm'))).toBe(true);
+  });
+
+  it('restore, crash after the switch: back at {sop}.dcm in the received syntax, the long-term copies removed', async () => {
+    const { studyUid, originals } = await sendStudy();
+    await migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER() });
+    await expect(restoreStudy(t.db, sandboxId, studyUid, { archiveDir: harness.archiveDir, simulateCrash: 'after-switch' })).rejects.toBeInstanceOf(SimulatedCrash);
+    const { leftovers, reconciled } = await recover();
+    expect(leftovers.removed.every((p) => p.endsWith('.jpeg-ls.dcm'))).toBe(true);
+    expect(leftovers.removed).toHaveLength(2);
+    expect(reconciled.indexed).toEqual([]);
+    const rows = await expectReadable(studyUid, originals, '1.2.840.10008.1.2.1');
+    expect(rows.every((r) => r.tier === 'short')).toBe(true);
+  });
+
+  it('lossy, crash before and after the switch: never a second instance, the originals go only once the lossy copy is indexed', async () => {
+    await setTierSettings(t.db, sandboxId, { longTermCodec: 'j2k-lossy', lossyPolicy: 'allowed' }, { actorId: null });
+    const { studyUid, originals } = await sendStudy();
+    await expect(migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER(), simulateCrash: 'after-write' })).rejects.toBeInstanceOf(SimulatedCrash);
+    let r = await recover();
+    expect(r.leftovers.removed).toHaveLength(2);
+    expect(r.reconciled.indexed).toEqual([]);
+    let rows = await expectReadable(studyUid, originals, '1.2.840.10008.1.2.1');
+    expect(rows.every((x) => !x.lossy && originals.has(x.sopInstanceUid))).toBe(true);
+
+    await expect(migrateByAge(t.db, sandboxId, { archiveDir: harness.archiveDir, now: LATER(), simulateCrash: 'after-switch' })).rejects.toBeInstanceOf(SimulatedCrash);
+    r = await recover();
+    expect(r.leftovers.removed.map((p) => p.split('/').at(-1)).sort()).toEqual([...originals.keys()].map((u) => `${u}.dcm`).sort());
+    expect(r.reconciled.indexed).toEqual([]);
+    rows = await expectReadable(studyUid, originals, '1.2.840.10008.1.2.4.91', false);
+    expect(rows.every((x) => x.lossy && originals.has(x.originalSopInstanceUid))).toBe(true);
   });
 });

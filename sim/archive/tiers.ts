@@ -3,6 +3,7 @@
 // tier uses, and a restore. The site's policy decides when lossy compression may be applied: never before primary
 // reading (the default), always, or never. It is a policy, not a law of DICOM: professional standards allow
 // irreversible compression only where diagnostic quality is kept, and many sites forbid it before the study is read.
+// The web console and the CLI run these as background jobs with progress (tierJobs.ts).
 //
 // Age: a study moves when it was *received* by this archive (Study.createdAt) at least shortTermDays ago. The
 // receipt date, not the Study Date (0008,0020): a prior imported today with a Study Date of 2019 is needed on fast
@@ -16,19 +17,22 @@
 // (its Source Image Sequence names the original); a client asking for the original UID finds nothing. The original
 // pixels are gone from the archive: only the modality (or another copy) can send them again. restoreStudy() says so.
 //
-// Safety, as corrections.ts: (1) every new file is written durably (temp file, fdatasync, rename: ArchiveFiles) and,
-// for a lossless codec, decoded and compared with the original sample by sample before anything is switched; (2) the
-// index rows are switched in one transaction; (3) only then are the old files removed (lossy copies have a new path;
-// a lossless copy keeps the path and replaces the old file atomically by rename). A failure in (1) removes what it
-// wrote and leaves the study as it was; a crash between (2) and (3) leaves an unreferenced old file, never a
-// missing one. (A crash between the rename of a lossless copy and step (2) leaves the index naming the old transfer
-// syntax for a complete file in the new one; retrieve reads the syntax from the file's meta header.)
+// Safety, as corrections.ts: every transcoded file gets a NEW path, never the one it replaces: a tier copy is
+// `{sop}.{codec}.dcm` beside the instance's `{sop}.dcm` (tierCopyPath; a lossy copy's {sop} is its new UID), and a
+// restore writes back to `{sop}.dcm`. (1) Every new file is written durably (temp file, fdatasync, rename:
+// ArchiveFiles) and, for a lossless codec, decoded and compared with the original sample by sample; (2) the index
+// rows (path, transfer syntax, tier, size, UIDs) are switched in one transaction, made durable on SQLite before
+// going on (a WAL checkpoint: the daemon runs synchronous=NORMAL); (3) only then are the old files removed. A
+// failure in (1) removes what it wrote and leaves the study as it was. A crash at any point leaves either the old
+// state with an unreferenced new file, or the new state with an unreferenced old file: never a missing file, never
+// a row naming a file in another syntax. The start-up recovery (tierRecovery.ts, before reconcileArchive.ts)
+// removes such unreferenced copies instead of indexing them as instances.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Db } from '../../prisma/db';
 import { codecSpec, compareImages, transcode, TranscodeError, type CodecId } from '../compression/transcode';
-import { ArchiveFiles, archiveDirFromEnv, INCOMING_DIR, instancePath } from './archiveFiles';
+import { ArchiveFiles, archiveDirFromEnv, INCOMING_DIR, instancePath, type InstancePathParts } from './archiveFiles';
 
 export const LOSSY_POLICIES = ['never-before-read', 'allowed', 'never'] as const;
 export type LossyPolicy = (typeof LOSSY_POLICIES)[number];
@@ -106,6 +110,49 @@ export interface TierOptions {
   actorId?: string | null;
   /** migrate only these studies (by Study Instance UID), e.g. the study that just arrived */
   onlyStudyUids?: string[];
+  /** called after each instance and each study (tierJobs.ts writes it to the job row, throttled) */
+  onProgress?: (p: TierProgress) => void;
+  /** tests only: stop as a crash would at that step of a study, leaving its files as they are (no clean-up) */
+  simulateCrash?: 'after-write' | 'after-switch';
+}
+
+export interface TierProgress {
+  studiesTotal: number;
+  studiesDone: number;
+  instancesTotal: number;
+  instancesDone: number;
+}
+
+/** Thrown by TierOptions.simulateCrash: the process "died" there, so nothing is cleaned up. */
+export class SimulatedCrash extends Error {
+  constructor(readonly at: string) {
+    super(`simulated crash ${at}`);
+    this.name = 'SimulatedCrash';
+  }
+}
+
+/** `{sandbox}/{study}/{series}/{sop}.{codec}.dcm`: a tier copy's own path, never the one of the file it replaces. */
+export function tierCopyPath(p: InstancePathParts, codec: string): string {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(codec)) throw new Error(`invalid codec id for a path: ${JSON.stringify(codec)}`);
+  return `${instancePath(p).slice(0, -'.dcm'.length)}.${codec}.dcm`;
+}
+
+/**
+ * After the switch and before any old file is removed: the switch must survive a power loss. PostgreSQL commits
+ * durably; the daemon's SQLite runs WAL with synchronous=NORMAL (startDicomServices.ts), where a commit reaches the
+ * disk at the next checkpoint, so one is forced (the WAL is synced before a checkpoint, PS: sqlite.org/pragma.html
+ * #pragma_synchronous). When the checkpoint cannot complete (busy), the old files are kept: unreferenced, removed
+ * by the next start-up reconciliation.
+ */
+async function switchIsDurable(db: Db): Promise<boolean> {
+  if ((db as unknown as { _activeProvider?: string })._activeProvider !== 'sqlite') return true;
+  try {
+    const rows = await db.$queryRawUnsafe<{ busy: number | bigint }[]>('PRAGMA wal_checkpoint(FULL)');
+    return Number(rows[0]?.busy ?? 0) === 0;
+  } catch (e) {
+    console.error(`[tiers] WAL checkpoint failed, old files kept for the start-up reconciliation: ${(e as Error).message}`);
+    return false;
+  }
 }
 
 export interface MovedStudy {
@@ -153,24 +200,41 @@ export async function migrateByAge(db: Db, sandboxId: string, opts: TierOptions 
     orderBy: { createdAt: 'asc' },
   });
   const result: MigrationResult = { codec: settings.longTermCodec, cutoff, moved: [], skipped: [] };
+  const counts: number[] = [];
+  for (const st of studies) counts.push(await db.instance.count({ where: { tier: 'short', series: { studyRefId: st.id } } }));
+  const progress: TierProgress = { studiesTotal: studies.length, studiesDone: 0, instancesTotal: counts.reduce((a, b) => a + b, 0), instancesDone: 0 };
+  opts.onProgress?.({ ...progress });
   if (!studies.length) return result;
   const files = await openFiles(opts.archiveDir);
   try {
-    for (const st of studies) {
+    for (const [n, st] of studies.entries()) {
       const ref = { studyInstanceUid: st.studyInstanceUid, accessionNumber: st.accessionNumber };
+      const doneBefore = progress.instancesDone;
+      const studyDone = () => {
+        progress.studiesDone++;
+        // a skipped study (or one whose instances changed meanwhile) counts its instances as done: the bar ends full
+        progress.instancesDone = doneBefore + counts[n];
+        opts.onProgress?.({ ...progress });
+      };
       if (spec.lossy) {
         const allowed = lossyAllowed(settings.lossyPolicy, st.status);
         if (!allowed.ok) {
           result.skipped.push({ ...ref, reason: allowed.reason });
+          studyDone();
           continue;
         }
       }
+      const onInstance = () => {
+        progress.instancesDone = Math.min(progress.instancesDone + 1, doneBefore + counts[n]);
+        opts.onProgress?.({ ...progress });
+      };
       try {
-        result.moved.push({ ...ref, ...(await migrateStudy(db, files, sandboxId, st.id, settings)) });
+        result.moved.push({ ...ref, ...(await migrateStudy(db, files, sandboxId, st.id, settings, onInstance, opts.simulateCrash)) });
       } catch (e) {
         if (e instanceof TierError || e instanceof TranscodeError) result.skipped.push({ ...ref, reason: e.message });
         else throw e;
       }
+      studyDone();
     }
   } finally {
     await files.close();
@@ -209,20 +273,38 @@ async function readStored(files: ArchiveFiles, i: { sopInstanceUid: string; file
   }
 }
 
-/** Switches the rows in one transaction, then removes the old files that were not replaced in place. */
-async function commit(db: Db, files: ArchiveFiles, written: Written[]) {
+/** Removes the new files of a batch that was not switched (a failure before the switch). */
+async function takeBack(files: ArchiveFiles, written: Written[]) {
+  for (const w of written) if (w.newPath !== w.oldPath) await files.remove(w.newPath).catch(() => undefined);
+}
+
+/** Removes files no row names any more, once the switch is durable (else they stay for the start-up reconciliation). */
+async function removeOld(db: Db, files: ArchiveFiles, paths: string[]) {
+  if (!paths.length) return;
+  if (!(await switchIsDurable(db))) {
+    console.error(`[tiers] the index switch could not be made durable now: ${paths.length} old file(s) kept, the next start-up reconciliation removes them`);
+    return;
+  }
+  for (const p of paths) await files.remove(p).catch((err) => console.error(`[tiers] could not remove ${p}: ${(err as Error).message}`));
+}
+
+/** (2) switches the rows in one transaction, (3) then removes the files they no longer name. */
+async function commit(db: Db, files: ArchiveFiles, written: Written[], crash?: TierOptions['simulateCrash'], discard: { id: string; filePath: string }[] = []) {
+  if (crash === 'after-write') throw new SimulatedCrash(crash);
   try {
     await db.$transaction(async (tx) => {
       for (const w of written) await tx.instance.update({ where: { id: w.id }, data: w.data });
+      if (discard.length) await tx.instance.deleteMany({ where: { id: { in: discard.map((d) => d.id) } } });
     });
   } catch (e) {
-    for (const w of written) if (w.newPath !== w.oldPath) await files.remove(w.newPath).catch(() => undefined);
+    await takeBack(files, written);
     throw e;
   }
-  for (const w of written) if (w.newPath !== w.oldPath) await files.remove(w.oldPath).catch((err) => console.error(`[tiers] could not remove ${w.oldPath}: ${(err as Error).message}`));
+  if (crash === 'after-switch') throw new SimulatedCrash(crash);
+  await removeOld(db, files, [...written.filter((w) => w.newPath !== w.oldPath).map((w) => w.oldPath), ...discard.map((d) => d.filePath)]);
 }
 
-async function migrateStudy(db: Db, files: ArchiveFiles, sandboxId: string, studyRefId: string, settings: TierSettings) {
+async function migrateStudy(db: Db, files: ArchiveFiles, sandboxId: string, studyRefId: string, settings: TierSettings, onInstance: () => void, crash?: TierOptions['simulateCrash']) {
   const spec = codecSpec(settings.longTermCodec)!;
   const instances = await db.instance.findMany({
     where: { tier: 'short', series: { studyRefId } },
@@ -243,6 +325,7 @@ async function migrateStudy(db: Db, files: ArchiveFiles, sandboxId: string, stud
       if (i.transferSyntaxUid === spec.transferSyntaxUid || (i.lossy && spec.lossy)) {
         written.push({ id: i.id, oldPath: i.filePath, newPath: i.filePath, data: { sopInstanceUid: i.sopInstanceUid, transferSyntaxUid: i.transferSyntaxUid, filePath: i.filePath, fileSize: i.fileSize, tier: 'long', ...original, lossy: i.lossy } });
         bytesAfter += Number(i.fileSize);
+        onInstance();
         continue;
       }
       const bytes = await readStored(files, i);
@@ -252,7 +335,10 @@ async function migrateStudy(db: Db, files: ArchiveFiles, sandboxId: string, stud
         const cmp = await compareImages(bytes, out.bytes);
         if (cmp.maxAbsError !== 0) throw new TierError('conflict', `${spec.label} did not give back instance ${i.sopInstanceUid} exactly (max error ${cmp.maxAbsError}): nothing was changed`);
       }
-      const newPath = instancePath({ sandboxId, studyInstanceUid: i.series.study.studyInstanceUid, seriesInstanceUid: i.series.seriesInstanceUid, sopInstanceUid: out.sopInstanceUid });
+      // a path of its own (a lossy copy's also carries its new UID): the file it replaces stays until the switch
+      const newPath = tierCopyPath({ sandboxId, studyInstanceUid: i.series.study.studyInstanceUid, seriesInstanceUid: i.series.seriesInstanceUid, sopInstanceUid: out.sopInstanceUid }, spec.id);
+      if (newPath === i.filePath) throw new TierError('conflict', `instance ${i.sopInstanceUid} is already stored at ${newPath} in another syntax: nothing was changed`);
+      // replaces only an unreferenced copy an interrupted run left there
       const w = await files.write(newPath, [out.bytes], true);
       written.push({
         id: i.id, oldPath: i.filePath, newPath,
@@ -264,20 +350,14 @@ async function migrateStudy(db: Db, files: ArchiveFiles, sandboxId: string, stud
         },
       });
       bytesAfter += w.size;
+      onInstance();
     }
   } catch (e) {
-    // a lossless copy replaced its original in place (same path) and is exact; only new paths are taken back
-    for (const w of written) if (w.newPath !== w.oldPath) await files.remove(w.newPath).catch(() => undefined);
-    // the in-place lossless replacements are complete and exact: index their syntax and size so files and rows agree
-    const inPlace = written.filter((w) => w.newPath === w.oldPath);
-    if (inPlace.length) {
-      await db.$transaction(async (tx) => {
-        for (const w of inPlace) await tx.instance.update({ where: { id: w.id }, data: { transferSyntaxUid: w.data.transferSyntaxUid, fileSize: w.data.fileSize } });
-      });
-    }
+    // nothing was switched: the new files are taken back, the originals were never touched
+    await takeBack(files, written);
     throw e;
   }
-  await commit(db, files, written);
+  await commit(db, files, written, crash);
   return { instances: written.length, bytesBefore, bytesAfter, lossy: written.some((w) => w.data.lossy) };
 }
 
@@ -304,6 +384,12 @@ export async function restoreStudy(db: Db, sandboxId: string, studyUid: string, 
     where: { series: { studyRefId: study.id }, OR: [{ tier: 'long' }, { lossy: true, originalSopInstanceUid: { not: '' } }] },
     include: { series: { select: { seriesInstanceUid: true } } },
   });
+  const progress: TierProgress = { studiesTotal: 1, studiesDone: 0, instancesTotal: instances.length, instancesDone: 0 };
+  const step = () => {
+    progress.instancesDone++;
+    opts.onProgress?.({ ...progress });
+  };
+  opts.onProgress?.({ ...progress });
   const files = await openFiles(opts.archiveDir);
   const written: Written[] = [];
   const discard: { id: string; filePath: string; sopInstanceUid: string }[] = [];
@@ -320,6 +406,7 @@ export async function restoreStudy(db: Db, sandboxId: string, studyUid: string, 
             lossyKept++;
             if (i.tier === 'long') written.push({ id: i.id, oldPath: i.filePath, newPath: i.filePath, data: { sopInstanceUid: i.sopInstanceUid, transferSyntaxUid: i.transferSyntaxUid, filePath: i.filePath, fileSize: i.fileSize, tier: 'short', originalFileSize: i.originalFileSize ?? i.fileSize, originalTransferSyntaxUid: i.originalTransferSyntaxUid, originalSopInstanceUid: i.originalSopInstanceUid, lossy: true } });
           }
+          step();
           continue;
         }
         const back = codecSpec(i.originalTransferSyntaxUid);
@@ -327,25 +414,31 @@ export async function restoreStudy(db: Db, sandboxId: string, studyUid: string, 
         // a syntax we cannot write (e.g. big endian): stays in its lossless long-term syntax, on the short-term tier
         if (!back || back.lossy || back.transferSyntaxUid === i.transferSyntaxUid) {
           written.push(keep);
+          step();
           continue;
         }
         const bytes = await readStored(files, i);
         const out = await transcode(bytes, back.id);
-        const w = await files.write(i.filePath, [out.bytes], true);
-        written.push({ ...keep, data: { ...keep.data, transferSyntaxUid: out.transferSyntaxUid, fileSize: BigInt(w.size), originalFileSize: null, originalTransferSyntaxUid: '' } });
+        // back to the instance's own path `{sop}.dcm`; the long-term copy it replaces goes after the switch (a copy
+        // migrated in place by an older version already sits there: then a tier path of the restored syntax)
+        const parts = { sandboxId, studyInstanceUid: study.studyInstanceUid, seriesInstanceUid: i.series.seriesInstanceUid, sopInstanceUid: i.sopInstanceUid };
+        const plain = instancePath(parts);
+        const newPath = plain !== i.filePath ? plain : tierCopyPath(parts, back.id);
+        const w = await files.write(newPath, [out.bytes], true);
+        written.push({ ...keep, newPath, data: { ...keep.data, filePath: newPath, transferSyntaxUid: out.transferSyntaxUid, fileSize: BigInt(w.size), originalFileSize: null, originalTransferSyntaxUid: '' } });
+        step();
       }
     } catch (e) {
+      await takeBack(files, written);
       if (e instanceof TranscodeError) throw new TierError('conflict', `instance could not be decoded back: ${e.message}`);
       throw e;
     }
-    await db.$transaction(async (tx) => {
-      for (const w of written) await tx.instance.update({ where: { id: w.id }, data: w.data });
-      if (discard.length) await tx.instance.deleteMany({ where: { id: { in: discard.map((d) => d.id) } } });
-    });
-    for (const d of discard) await files.remove(d.filePath).catch((err) => console.error(`[tiers] could not remove ${d.filePath}: ${(err as Error).message}`));
+    await commit(db, files, written, opts.simulateCrash, discard);
   } finally {
     await files.close();
   }
+  progress.studiesDone = 1;
+  opts.onProgress?.({ ...progress });
   const restored = written.length - lossyKept;
   if (!instances.length) return { studyInstanceUid: study.studyInstanceUid, restored: 0, lossyCopiesRemoved: 0, lossyKept: 0, message: 'Nothing to restore: every image of the study is on the short-term tier, as received.' };
   const parts = [`${restored} image(s) back on the short-term tier`];

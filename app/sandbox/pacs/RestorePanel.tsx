@@ -1,20 +1,26 @@
 // The study page's storage line: which tier the study's images are on, whether any is lossy, and "Restore to
 // short-term" (sim/archive/tiers.ts restoreStudy: lossless copies are decoded back; a lossy copy cannot give its
-// original back, and is removed only once the original has been sent again).
+// original back, and is removed only once the original has been sent again). The restore runs as a background job
+// (sim/archive/tierJobs.ts) whose progress shows here while it runs.
 import { Archive, RotateCcw } from 'lucide-react';
 import { getDb } from '@/prisma/db';
 import { getViewer } from '@/app/_lib/session';
-import { formatBytes } from '@/app/_lib/format';
+import { formatBytes, formatDateTime } from '@/app/_lib/format';
+import { isActive, latestTierJob, restoreResultOf } from '@/sim/archive/tierJobs';
+import { TierJobProgress } from './storage/TierJobProgress';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { mayAdminister } from '../_lib/sandboxAdmin';
 import { restoreStudyAction } from './storageActions';
 
 export async function RestorePanel({ sandboxId, studyInstanceUid }: { sandboxId: string; studyInstanceUid: string }) {
   const db = getDb();
-  const [instances, viewer] = await Promise.all([
+  const [instances, viewer, job] = await Promise.all([
     db.instance.findMany({ where: { sandboxId, series: { study: { sandboxId, studyInstanceUid } } }, select: { tier: true, lossy: true, originalSopInstanceUid: true, fileSize: true, originalFileSize: true } }),
     getViewer(),
+    latestTierJob(db, sandboxId, { kind: 'restore', target: studyInstanceUid }),
   ]);
+  const running = isActive(job);
+  const last = job ? restoreResultOf(job) : null;
   const long = instances.filter((i) => i.tier === 'long').length;
   const lossy = instances.filter((i) => i.lossy).length;
   const replaced = instances.filter((i) => i.originalSopInstanceUid).length;
@@ -31,9 +37,11 @@ export async function RestorePanel({ sandboxId, studyInstanceUid }: { sandboxId:
           {!long && !replaced ? null : lossy ? (
             <p className="mt-0.5 text-xs text-amber-900">{lossy} image{lossy === 1 ? ' is' : 's are'} lossy compressed copies (new SOP Instance UIDs, Lossy Image Compression 01): the archive cannot give the originals back. Send the originals again from the modality, then restore to remove the lossy copies.</p>
           ) : <p className="mt-0.5 text-xs text-slate-600">Lossless: restoring decodes the images back to the syntax they were received in.</p>}
+          {last && job ? <p className="mt-1 text-xs text-slate-600" data-testid="restore-last">Last restore ({formatDateTime(job.finishedAt ?? job.createdAt)}): {last.message}</p> : null}
+          <TierJobProgress job={job} label="Restoring to the short-term tier" />
         </div>
       </div>
-      {canAdmin ? (
+      {running ? null : canAdmin ? (
         <ActionForm action={restoreStudyAction} hidden={{ studyInstanceUid }} className="ml-auto flex max-w-md flex-wrap items-center justify-end gap-2" testId="restore-study" submitClass="btn-secondary"
           submit={<><RotateCcw className="h-4 w-4" aria-hidden /> Restore to short-term</>} pendingLabel="Restoring…" />
       ) : <p className="ml-auto max-w-xs text-xs text-slate-500">Restoring needs an instructor, your own sandbox or a running fault scenario.</p>}

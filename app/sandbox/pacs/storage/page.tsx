@@ -1,6 +1,6 @@
 // PACS console → Storage: the archive's two tiers (short-term: as received; long-term: compressed with the site's
 // codec), what each holds and what compression saved, the site's tier policy (who decides when lossy is allowed),
-// and the migration job, run on demand here (sim/archive/tiers.ts).
+// and the migration job, run on demand here as a background job with a progress bar (sim/archive/tierJobs.ts).
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Archive, HardDrive, PiggyBank, Play, Settings2 } from 'lucide-react';
@@ -10,6 +10,8 @@ import { formatBytes, formatDateTime, formatPersonName } from '@/app/_lib/format
 import { ActionForm } from '@/app/_components/ActionForm';
 import { codecSpec } from '@/sim/compression/transcode';
 import { getTierSettings, LONG_TERM_CODECS, LOSSY_POLICIES, LOSSY_POLICY_LABELS, SHORT_TERM_DAYS, storageByTier } from '@/sim/archive/tiers';
+import { isActive, latestTierJob, migrationResultOf } from '@/sim/archive/tierJobs';
+import { TierJobProgress } from './TierJobProgress';
 import { mayAdminister } from '../../_lib/sandboxAdmin';
 import { currentSandbox } from '../../_lib/current';
 import { runMigrationAction, saveTierSettingsAction } from '../storageActions';
@@ -30,6 +32,8 @@ export default async function StoragePage() {
   const sandbox = await currentSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
   const db = getDb();
+  // latestTierJob marks a job a dead process left running as interrupted (tierJobs.ts): read it first
+  const lastJob = await latestTierJob(db, sandbox.id, { kind: 'migrate' });
   const [fig, settings, viewer, lastRun, longStudies] = await Promise.all([
     storageByTier(db, sandbox.id),
     getTierSettings(db, sandbox.id),
@@ -44,6 +48,11 @@ export default async function StoragePage() {
   ]);
   const canAdmin = await mayAdminister(db, viewer, sandbox.id);
   const run = lastRun ? lastRunSchema(lastRun.detail) : null;
+  const jobRunning = isActive(lastJob);
+  const jobResult = lastJob ? migrationResultOf(lastJob) : null;
+  const jobBefore = jobResult?.moved.reduce((a, m) => a + m.bytesBefore, 0) ?? 0;
+  const jobAfter = jobResult?.moved.reduce((a, m) => a + m.bytesAfter, 0) ?? 0;
+  const jobImages = jobResult?.moved.reduce((a, m) => a + m.instances, 0) ?? 0;
   const lossyCodec = codecSpec(settings.longTermCodec)?.lossy ?? false;
   const pct = Math.round(fig.savingRatio * 100);
 
@@ -111,12 +120,36 @@ export default async function StoragePage() {
             Studies received {settings.shortTermDays === 0 ? 'at any time (no short-term period)' : `${settings.shortTermDays} or more days ago`} move to the long-term tier, compressed with {codecSpec(settings.longTermCodec)?.label}.
             {lossyCodec ? (settings.lossyPolicy === 'allowed' ? ' Lossy compression is applied to every study, read or not.' : settings.lossyPolicy === 'never' ? ' The policy never allows lossy: every study is skipped.' : ' Studies not yet read are skipped.') : ' Lossless: pixels are checked bit for bit before an original is replaced.'}
           </p>
-          {canAdmin ? (
-            <ActionForm action={runMigrationAction} hidden={{}} className="mt-3 flex flex-wrap items-center gap-2" testId="tier-run" submitClass="btn-secondary" submit={<><Play className="h-4 w-4" aria-hidden /> Run migration now</>} pendingLabel="Migrating…" />
+          {canAdmin && !jobRunning ? (
+            <ActionForm action={runMigrationAction} hidden={{}} className="mt-3 flex flex-wrap items-center gap-2" testId="tier-run" submitClass="btn-secondary" submit={<><Play className="h-4 w-4" aria-hidden /> Run migration now</>} pendingLabel="Starting…" />
           ) : null}
+          <TierJobProgress job={lastJob} label="Migrating to the long-term tier" />
           <div className="mt-4 border-t border-slate-100 pt-3 text-sm" data-testid="tier-last-run">
             <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Last run</h3>
-            {lastRun && run ? (
+            {lastJob && jobResult ? (
+              <>
+                <p className="mt-1">
+                  {formatDateTime(lastJob.finishedAt ?? lastJob.createdAt)}: {jobResult.moved.length} stud{jobResult.moved.length === 1 ? 'y' : 'ies'} moved
+                  {jobResult.moved.length ? <> ({jobImages} image{jobImages === 1 ? '' : 's'}, <span className="tabular-nums">{formatBytes(jobBefore)} → {formatBytes(jobAfter)}</span>)</> : null}, {jobResult.skipped.length} skipped.
+                </p>
+                {jobResult.moved.length ? (
+                  <ul className="mt-1 space-y-0.5 text-xs text-slate-700" data-testid="tier-last-moved">
+                    {jobResult.moved.map((m) => (
+                      <li key={m.studyInstanceUid}>
+                        <Link className="font-medium underline" href={`/sandbox/pacs/studies/${m.studyInstanceUid}`}>{m.accessionNumber || m.studyInstanceUid}</Link>: {m.instances} image{m.instances === 1 ? '' : 's'}, <span className="tabular-nums">{formatBytes(m.bytesBefore)} → {formatBytes(m.bytesAfter)}</span>{m.lossy ? <span className="ml-1 badge bg-amber-50 text-amber-900 ring-1 ring-amber-200">lossy</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                {jobResult.skipped.length ? (
+                  <ul className="mt-1 space-y-1 text-xs text-amber-900">
+                    {jobResult.skipped.map((s) => <li key={s.studyInstanceUid}><Link className="font-medium underline" href={`/sandbox/pacs/studies/${s.studyInstanceUid}`}>{s.accessionNumber || s.studyInstanceUid}</Link>: {s.reason}</li>)}
+                  </ul>
+                ) : null}
+              </>
+            ) : jobRunning ? (
+              <p className="mt-1 text-slate-500">Running now: the result appears here when it ends.</p>
+            ) : lastRun && run ? (
               <>
                 <p className="mt-1">{formatDateTime(lastRun.at)}: {run.moved.length} stud{run.moved.length === 1 ? 'y' : 'ies'} moved, {run.skipped.length} skipped.</p>
                 {run.skipped.length ? (

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TierJob" ADD COLUMN "heartbeatAt" DATETIME;
