@@ -8,6 +8,7 @@ export const SANDBOX_PLACES = [
   '/sandbox/pacs/storage',
   '/sandbox/ris',
   '/sandbox/ris/worklist',
+  '/sandbox/ris/interfaces',
   '/sandbox/reading',
   '/sandbox/modality/CT1',
   '/sandbox/modality/DX1',

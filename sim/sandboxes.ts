@@ -9,6 +9,7 @@ import type { Db } from '../prisma/db';
 import type { Sandbox } from '../prisma/generated/sqlite/client';
 import { archiveDirFromEnv } from './archive/archiveFiles';
 import { clearFault } from './faults/engine';
+import { snapshotNetworkLog } from './networkLogSnapshot';
 import { modalityDirFromEnv } from './modality/store';
 import type { SandboxAes } from './modality/config';
 import { DEMO_SLUG, ensureNodes, sandboxNodes, seedSandboxContent } from './seed';
@@ -154,8 +155,8 @@ export interface ResetResult {
 /**
  * Back to a fresh state: faults cleared through the fault engine (each fault undoes what it did), attempts still
  * running there abandoned, every study, series, instance and its file, every order, MPPS, HL7 message, report,
- * acquisition (and the scanners' files), send job and association log deleted; then today's orders and the
- * scanners' settings seeded again. Nodes (missing defaults are added back), owner and audit trail are kept.
+ * acquisition (and the scanners' files), send job, association log and the HIS's outbound HL7 queue deleted, the
+ * inbound HL7 interface running; then today's orders and the scanners' settings seeded again. Nodes (missing defaults are added back), owner and audit trail are kept.
  * The shared demo is never reset.
  */
 export async function resetSandbox(db: Db, sandboxId: string, opts: ResetOptions): Promise<ResetResult> {
@@ -167,7 +168,11 @@ export async function resetSandbox(db: Db, sandboxId: string, opts: ResetOptions
   const faults = await db.faultInjection.findMany({ where: { sandboxId, status: { not: 'cleared' } }, orderBy: { injectedAt: 'desc' }, select: { id: true } });
   // newest first: a later fault's undo may rest on state an earlier one changed
   for (const f of faults) await clearFault(db, f.id, actorId);
-  await db.scenarioAttempt.updateMany({ where: { sandboxId, status: 'in-progress' }, data: { status: 'abandoned', finishedAt: new Date() } });
+  // attempts still running end here, each with its copy of the network log before the log is cleared below
+  for (const a of await db.scenarioAttempt.findMany({ where: { sandboxId, status: 'in-progress' }, select: { id: true, startedAt: true } })) {
+    const networkLog = await snapshotNetworkLog(db, sandboxId, a.startedAt).catch(() => undefined);
+    await db.scenarioAttempt.updateMany({ where: { id: a.id, status: 'in-progress' }, data: { status: 'abandoned', finishedAt: new Date(), ...(networkLog ? { networkLog } : {}) } });
+  }
 
   const [studies, instances, orders] = await Promise.all([
     db.study.count({ where: { sandboxId } }),
@@ -193,6 +198,8 @@ export async function resetSandbox(db: Db, sandboxId: string, opts: ResetOptions
     db.patient.deleteMany({ where }),
     db.order.deleteMany({ where }),
     db.hl7Message.deleteMany({ where }),
+    // the HIS's outbound queue goes too; its inbound interface runs again below (sim/ris/hl7/interfaceState.ts)
+    db.hl7Outbound.deleteMany({ where }),
     db.associationLog.deleteMany({ where }),
     db.modalityDestination.deleteMany({ where }),
     db.modalityConfig.deleteMany({ where }),
@@ -203,6 +210,7 @@ export async function resetSandbox(db: Db, sandboxId: string, opts: ResetOptions
       data: {
         storageQuotaBytes: DEFAULT_QUOTA_BYTES, archiveStoppedAt: null, archiveStoppedReason: '', archiveStallAfter: null,
         shortTermDays: 60, longTermCodec: 'jpeg-ls', longTermRatio: 10, lossyPolicy: 'never-before-read',
+        hl7InboundStoppedAt: null, hl7InboundStoppedReason: '',
       },
     }),
     // and one that takes every syntax, stored as sent (sim/archive/acceptPolicy.ts)

@@ -101,6 +101,23 @@ export const SCENARIO_DATA: unknown[] = [
     startPlace: '/sandbox/ris',
   },
   {
+    id: 'order-lost-in-transit',
+    title: 'The order that never arrived',
+    story:
+      'It is 10:05. An outpatient sent over from the GP clinic is at the X-ray desk with her referral for a chest X-ray. The hospital system '
+      + 'says the order was placed twenty minutes ago, but it is not on the X-ray room\'s worklist and the RIS has no order for her at all. '
+      + 'IT upgraded the interface engine early this morning. The radiographer offers to type the order into the RIS "to save time".',
+    task: 'Find where the order stopped on its way from the hospital system to the scanner and get that same order (its own accession number) onto DX1\'s worklist, without typing it in or registering the patient by hand.',
+    faults: [{ faultId: 'worklist-missing', params: { modalityAe: 'DX1', mode: 'hl7-down' }, order: { patientName: 'ADEYEMI^FOLAKE', patientId: 'SCN0021', patientBirthDate: '19840923', patientSex: 'F', requestedProcedureDescription: 'XR CHEST PA AND LATERAL' } }],
+    timeBudgetMinutes: 12,
+    difficulty: 'standard',
+    lessons: [
+      { slug: 'pacs-troubleshooting', heading: 'Study missing from the worklist' },
+      { slug: 'ris-pacs-integration', heading: 'Orders: ORM and OMI' },
+    ],
+    startPlace: '/sandbox/modality/DX1',
+  },
+  {
     id: 'mpps-never-completed',
     title: 'Images in, exam never finished',
     story:

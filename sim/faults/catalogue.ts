@@ -11,6 +11,7 @@ import { aeTitleSchema, hostSchema, portSchema, saveDestination, targetOf } from
 import { ModalityError } from '../modality/failures';
 import { localDicomDate } from '../modality/worklist';
 import { OrderError, rescheduleOrder } from '../ris/orders';
+import { inboundState, startInbound, stopInbound } from '../ris/hl7/interfaceState';
 import { examChecks, examParams, examRef, examUndo, scanFromWorklist, scanner, scannerWorklist, sendExam } from './exam';
 import { deleteRemoteNode, saveRemoteNode, setStorageQuota, storageUsed } from './fixTools';
 import { defineFault, FaultError, type CheckResult, type Fault } from './types';
@@ -232,26 +233,84 @@ function dayAfter(da: string): string {
   return localDicomDate(d);
 }
 
+/** The story's patient for an order the HIS sends itself (hl7-down): the scenario's `order`, as Start books one. */
+const hisPatient = z
+  .object({
+    patientName: z.string().trim().min(1).max(64).regex(/^[^|~\\&\r\n]+$/, "FAMILY^GIVEN without HL7 delimiters"),
+    patientId: z.string().trim().regex(/^[A-Za-z0-9-]{1,20}$/, 'an MRN of up to 20 letters and digits'),
+    patientBirthDate: z.string().regex(/^(\d{8})?$/, 'YYYYMMDD').default(''),
+    patientSex: z.enum(['M', 'F', 'O', '']).default(''),
+    requestedProcedureDescription: z.string().trim().min(3).max(64).regex(/^[^|^~\\&\r\n]+$/, 'no HL7 delimiters'),
+  })
+  .strict();
+const DEFAULT_HIS_PATIENT = { patientName: 'MORROW^GRACE', patientId: 'HIS0001', patientBirthDate: '19620214', patientSex: 'F' as const, requestedProcedureDescription: '' };
+
+/**
+ * Faults whose exam reaches the RIS through the fault itself (worklist-missing, mode hl7-down: the HIS sends the order
+ * while the RIS's inbound interface is down, so it must not exist in the RIS yet). Start gives them the story's
+ * patient as `params.order` instead of booking the order (app/sandbox/scenarios/attempts.ts).
+ */
+export function sendsOwnOrder(faultId: string, params: Record<string, unknown>): boolean {
+  return faultId === 'worklist-missing' && params.mode === 'hl7-down';
+}
+
+const dateStationUndo = z.object({ orderId: z.string(), accessionNumber: z.string(), patientId: z.string(), date: z.string(), time: z.string(), station: z.string(), at: z.string() });
+const hl7DownUndo = z.object({
+  mode: z.literal('hl7-down'),
+  /** the fault stopped the inbound interface (clear starts it again) */
+  stoppedInterface: z.boolean(),
+  /** the HIS's queued ORM^O01 (Hl7Outbound) */
+  outboundId: z.string(),
+  accessionNumber: z.string(),
+  patientId: z.string(),
+  at: z.string(),
+});
+
+/** The order is on the scanner's own worklist query (today, its station AE), over real DICOM. */
+async function onWorklistCheck(db: Db, sandboxId: string, modalityAe: string, accessionNumber: string): Promise<CheckResult> {
+  let found = false;
+  let detail: string;
+  try {
+    const items = await scannerWorklist(db, sandboxId, modalityAe);
+    found = items.some((i) => i.accessionNumber === accessionNumber);
+    detail = found ? `${modalityAe}'s worklist query returns ${accessionNumber}` : `${modalityAe}'s worklist query (today, station ${(await scanner(db, sandboxId, modalityAe)).config.localAeTitle}) returns ${items.length} item(s), not ${accessionNumber}`;
+  } catch (e) {
+    detail = (e as Error).message;
+  }
+  return { id: 'on-worklist', label: `The order is on ${modalityAe}'s worklist`, passed: found, detail };
+}
+
+async function handRegistrationCheck(db: Db, sandboxId: string, patientId: string, at: string): Promise<CheckResult> {
+  const manual = await db.acquisition.count({ where: { sandboxId, manual: true, patientId, createdAt: { gte: new Date(at) } } });
+  return {
+    id: 'no-hand-registration', label: 'The patient was not registered by hand', passed: manual === 0,
+    detail: manual ? `${manual} acquisition(s) for this patient were registered by hand: their images are not linked to the order (no accession number)` : 'no hand registration',
+  };
+}
+
 const worklistMissing = defineFault({
   id: 'worklist-missing',
   title: 'Study not found on the worklist',
   symptom: 'The patient is on the table, but their exam is not on the scanner\'s worklist. The other patients\' orders are there.',
-  rootCause: "The order is in the RIS but does not match the scanner's worklist query: it is scheduled for another day, or for another station AE title, so the RIS does not return it (PS3.4 K.6.1.2.2: the scanner asks for today and its own AE title).",
+  rootCause: "The order does not match the scanner's worklist query, or never reached the RIS: it is scheduled for another day or for another station AE title, so the RIS does not return it (PS3.4 K.6.1.2.2: the scanner asks for today and its own AE title); or the RIS's inbound HL7 interface is down, so the order the HIS sent was never received.",
   lesson: { slug: 'pacs-troubleshooting', heading: 'Study missing from the worklist' },
   hints: [
-    'Other orders are on the worklist, so the RIS and the network work: the problem is this one order. Find it in the RIS.',
-    "The scanner asks for today's date and its own station AE title. Compare the order's scheduled date and scheduled station with what the scanner asks for.",
-    'Reschedule the order in the RIS to today and to this scanner\'s AE title, then refresh the worklist. Do not register the patient by hand: that breaks the link to the order.',
+    'Other orders are on the worklist, so the RIS and the network work: the problem is this one order. Find it in the RIS; if the RIS has no such order at all, ask where orders come from.',
+    "The scanner asks for today's date and its own station AE title: compare the order's scheduled date and station with that. No order in the RIS? Orders arrive from the HIS over HL7: look at the RIS's Interfaces page, its inbound interface and the HIS's outbound queue.",
+    "Reschedule a misplaced order to today and this scanner's AE title; if the HL7 interface is stopped, start it and resend the HIS's failed message. Do not type the order in or register the patient by hand: that breaks the link to the order (and the HIS's resend would make a duplicate).",
   ],
   paramsSchema: z.object({
     modalityAe: aeTitleSchema.default('CT1'),
     accessionNumber: examParams.accessionNumber,
-    mode: z.enum(['date', 'station'], { message: 'mode is date or station' }).default('date'),
+    mode: z.enum(['date', 'station', 'hl7-down'], { message: 'mode is date, station or hl7-down' }).default('date'),
     wrongDate: z.string().regex(/^\d{8}$/, 'a date as YYYYMMDD').optional(),
     wrongStation: aeTitleSchema.optional(),
+    /** hl7-down: the patient and procedure of the order the HIS sends (the accession is accessionNumber, else the HIS's) */
+    order: hisPatient.optional(),
   }),
-  undoSchema: z.object({ orderId: z.string(), accessionNumber: z.string(), patientId: z.string(), date: z.string(), time: z.string(), station: z.string(), at: z.string() }),
+  undoSchema: z.union([hl7DownUndo, dateStationUndo]),
   async inject(db, sandboxId, p) {
+    if (p.mode === 'hl7-down') return injectHl7Down(db, sandboxId, p);
     const items = await scannerWorklist(db, sandboxId, p.modalityAe);
     const item = p.accessionNumber ? items.find((i) => i.accessionNumber === p.accessionNumber) : items[0];
     if (!item) throw new FaultError('invalid', p.accessionNumber ? `${p.accessionNumber} is not on ${p.modalityAe}'s worklist today` : `${p.modalityAe}'s worklist is empty today`);
@@ -273,31 +332,92 @@ const worklistMissing = defineFault({
     return { orderId: order.id, accessionNumber: order.accessionNumber, patientId: order.patientId, date: order.scheduledStartDate, time: order.scheduledStartTime, station: order.scheduledStationAeTitle, at: at.toISOString() };
   },
   async check(db, sandboxId, p, u) {
-    let found = false;
-    let detail: string;
-    try {
-      const items = await scannerWorklist(db, sandboxId, p.modalityAe);
-      found = items.some((i) => i.accessionNumber === u.accessionNumber);
-      detail = found ? `${p.modalityAe}'s worklist query returns ${u.accessionNumber}` : `${p.modalityAe}'s worklist query (today, station ${(await scanner(db, sandboxId, p.modalityAe)).config.localAeTitle}) returns ${items.length} item(s), not ${u.accessionNumber}`;
-    } catch (e) {
-      detail = (e as Error).message;
-    }
-    const manual = await db.acquisition.count({ where: { sandboxId, manual: true, patientId: u.patientId, createdAt: { gte: new Date(u.at) } } });
-    return [
-      { id: 'on-worklist', label: `The order is on ${p.modalityAe}'s worklist`, passed: found, detail },
-      {
-        id: 'no-hand-registration', label: 'The patient was not registered by hand', passed: manual === 0,
-        detail: manual ? `${manual} acquisition(s) for this patient were registered by hand: their images are not linked to the order (no accession number)` : 'no hand registration',
-      },
-    ];
+    if ('mode' in u) return checkHl7Down(db, sandboxId, p.modalityAe, u);
+    return [await onWorklistCheck(db, sandboxId, p.modalityAe, u.accessionNumber), await handRegistrationCheck(db, sandboxId, u.patientId, u.at)];
   },
   async clear(db, sandboxId, u) {
+    if ('mode' in u) {
+      // the interface the fault stopped runs again; orders the HIS delivered stay (they are real orders now)
+      if (u.stoppedInterface && !(await inboundState(db, sandboxId)).running) await startInbound(db, sandboxId, { actorId: null, reason: 'fault clean-up' });
+      return;
+    }
     const order = await db.order.findUnique({ where: { id: u.orderId } });
     if (!order || order.status !== 'scheduled') return; // started or gone: nothing to put back
     if (order.scheduledStartDate === u.date && order.scheduledStationAeTitle === u.station && order.scheduledStartTime === u.time) return;
     await rescheduleOrder(db, sandboxId, u.accessionNumber, { scheduledStartDate: u.date, scheduledStartTime: u.time, scheduledStationAeTitle: u.station }, { actorId: null, reason: 'fault clean-up' });
   },
 });
+
+/**
+ * hl7-down: the RIS's inbound HL7 interface is stopped, then the HIS sends the story's new order (ORM^O01 NW, today,
+ * the scanner's station) over real MLLP to the RIS's listener; the listener closes the connection without an ACK,
+ * so the order stays failed in the HIS's outbound queue and never reaches the worklist.
+ */
+async function injectHl7Down(db: Db, sandboxId: string, p: { modalityAe: string; accessionNumber?: string; order?: z.infer<typeof hisPatient> }): Promise<z.infer<typeof hl7DownUndo>> {
+  const s = await scanner(db, sandboxId, p.modalityAe);
+  if (!(await inboundState(db, sandboxId)).running) throw new FaultError('conflict', "the RIS's inbound HL7 interface is already stopped in this sandbox: start it first");
+  const ris = await db.dicomNode.findFirst({ where: { sandboxId, local: true, role: 'worklist' }, select: { aeTitle: true } });
+  if (!ris) throw new FaultError('invalid', 'this sandbox has no worklist broker (RIS) AE title for the HIS to send to');
+  const { hisAccessionNumber, queueHisOrder, sendOutbound, HisOutboundError } = await import('../ris/hl7/hisOutbound');
+  const now = new Date();
+  const today = localDicomDate(now);
+  const accessionNumber = p.accessionNumber ?? hisAccessionNumber(today);
+  // the point of this variant: the RIS has never heard of the order
+  if (await db.order.findUnique({ where: { sandboxId_accessionNumber: { sandboxId, accessionNumber } }, select: { id: true } })) {
+    throw new FaultError('invalid', `the order ${accessionNumber} already exists in the RIS: hl7-down needs an order the RIS has never received (leave accessionNumber empty)`);
+  }
+  const patient = p.order ?? { ...DEFAULT_HIS_PATIENT, requestedProcedureDescription: `${s.config.modality} EXAMINATION` };
+  const hhmm = `${String(now.getHours()).padStart(2, '0')}${String(now.getMinutes()).padStart(2, '0')}`;
+  await stopInbound(db, sandboxId, { actorId: null, reason: '' });
+  try {
+    const queued = await queueHisOrder(db, sandboxId, {
+      receivingApplication: ris.aeTitle,
+      ...patient,
+      accessionNumber,
+      modality: s.config.modality,
+      scheduledStationAeTitle: s.config.localAeTitle,
+      scheduledStart: `${today}${hhmm}`,
+      reason: 'Outpatient referral',
+    });
+    const sent = await sendOutbound(db, queued.id);
+    if (sent.status === 'sent') throw new FaultError('conflict', "the RIS acknowledged the HIS's order although its inbound interface is stopped: is another HL7 listener answering on this port?");
+    return { mode: 'hl7-down', stoppedInterface: true, outboundId: queued.id, accessionNumber, patientId: patient.patientId, at: now.toISOString() };
+  } catch (e) {
+    await startInbound(db, sandboxId, { actorId: null, reason: 'fault injection failed' });
+    if (e instanceof HisOutboundError) throw new FaultError(e.kind, e.message);
+    throw e;
+  }
+}
+
+async function checkHl7Down(db: Db, sandboxId: string, modalityAe: string, u: z.infer<typeof hl7DownUndo>): Promise<CheckResult[]> {
+  const [state, msg, order, others] = await Promise.all([
+    inboundState(db, sandboxId),
+    db.hl7Outbound.findUnique({ where: { id: u.outboundId } }),
+    db.order.findUnique({ where: { sandboxId_accessionNumber: { sandboxId, accessionNumber: u.accessionNumber } }, select: { status: true } }),
+    // typed in by hand: another order for the patient since the fault (the RIS gives it another accession number)
+    db.order.findMany({ where: { sandboxId, patientId: u.patientId, accessionNumber: { not: u.accessionNumber }, createdAt: { gte: new Date(u.at) }, status: { not: 'cancelled' } }, select: { accessionNumber: true } }),
+  ]);
+  const delivered = msg?.status === 'sent' && msg.ackCode === 'AA';
+  const worklist = order ? await onWorklistCheck(db, sandboxId, modalityAe, u.accessionNumber) : { id: 'on-worklist', label: `The order is on ${modalityAe}'s worklist`, passed: false, detail: `the RIS has no order ${u.accessionNumber}` };
+  return [
+    {
+      id: 'interface-running', label: "The RIS's inbound HL7 interface is running", passed: state.running,
+      detail: state.running ? 'the RIS applies and acknowledges HL7 messages' : `the inbound interface is stopped since ${state.stoppedAt!.toISOString()}: messages from the HIS get no ACK`,
+    },
+    {
+      id: 'order-delivered', label: "The HIS's order message was delivered (ACK AA)", passed: delivered,
+      detail: !msg ? "the HIS's message is gone from its outbound queue" : delivered ? `${msg.messageType} ${msg.controlId} acknowledged AA after ${msg.attempts} attempt(s)` : `${msg.messageType} ${msg.controlId} is ${msg.status}${msg.lastError ? `: ${msg.lastError}` : ''}`,
+    },
+    worklist,
+    {
+      id: 'not-typed-by-hand', label: 'The order was not typed in by hand', passed: others.length === 0,
+      detail: others.length
+        ? `${others.length} other order(s) for this patient were placed in the RIS (${others.map((o) => o.accessionNumber).join(', ')}): another accession number, and a duplicate once the HIS resends its own`
+        : 'one order for the patient, the one the HIS sent',
+    },
+    await handRegistrationCheck(db, sandboxId, u.patientId, u.at),
+  ];
+}
 
 // -------------------------------------------------------------------------------------------------- 5
 const mppsInProgress = defineFault({

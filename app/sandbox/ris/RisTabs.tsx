@@ -1,10 +1,11 @@
 'use client';
 import { TabNav, type Tab } from '@/app/_components/TabNav';
-import { BookOpenCheck, ClipboardList, ListChecks } from 'lucide-react';
+import { ArrowRightLeft, BookOpenCheck, ClipboardList, ListChecks } from 'lucide-react';
 
 const tabs: Tab[] = [
   { href: '/sandbox/ris', label: 'Orders', icon: ClipboardList, match: (p: string) => p === '/sandbox/ris' },
   { href: '/sandbox/ris/worklist', label: 'Worklist', icon: ListChecks, match: (p: string) => p.startsWith('/sandbox/ris/worklist') },
+  { href: '/sandbox/ris/interfaces', label: 'Interfaces', icon: ArrowRightLeft, match: (p: string) => p.startsWith('/sandbox/ris/interfaces') },
   { href: '/sandbox/reading', label: 'Reading', icon: BookOpenCheck, match: (p: string) => p.startsWith('/sandbox/reading') },
 ];
 

@@ -8,6 +8,7 @@ import { startSandboxHarness, type SandboxHarness } from '@/sim/testing/sandboxH
 import { getModalityConsole, saveDestination } from '@/sim/modality/config';
 import { retrySendJob } from '@/sim/modality/sendQueue';
 import { activeFaults } from '@/sim/faults/engine';
+import { sendsOwnOrder } from '@/sim/faults/catalogue';
 import { loadScenarios } from '@/content/scenarios';
 import { checkAttempt, checksOf, formatDuration, giveUp, hintsOf, injectionIdsOf, nextHint, startAttempt, startInOwnSandbox, takeHint } from './attempts';
 
@@ -100,6 +101,14 @@ describe('scenario attempts', () => {
       // each fault got the story's own patient, booked now on its scanner
       for (const [i, f] of s.faults.entries()) {
         const inj = await t.db.faultInjection.findUniqueOrThrow({ where: { id: injectionIdsOf(a)[i] } });
+        if (sendsOwnOrder(f.faultId, f.params)) {
+          // the HIS sent the story's order itself and the RIS never got it (worklist-missing, hl7-down)
+          const u = inj.undo as { outboundId: string; accessionNumber: string };
+          expect((await t.db.hl7Outbound.findUniqueOrThrow({ where: { id: u.outboundId } })).status, s.id).toBe('failed');
+          expect(await t.db.order.count({ where: { sandboxId, accessionNumber: u.accessionNumber } }), s.id).toBe(0);
+          expect((inj.params as { order?: { patientId: string } }).order?.patientId, s.id).toBe(f.order!.patientId);
+          continue;
+        }
         const order = await t.db.order.findUniqueOrThrow({ where: { sandboxId_accessionNumber: { sandboxId, accessionNumber: (inj.params as { accessionNumber: string }).accessionNumber } } });
         expect(order.patientId, s.id).toBe(f.order!.patientId);
       }

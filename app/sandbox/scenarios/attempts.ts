@@ -7,13 +7,14 @@ import { z } from 'zod';
 import type { Db } from '@/prisma/db';
 import { HttpError } from '@/app/_lib/errors';
 import { activeFaults, checkFault, clearFault, injectFault } from '@/sim/faults/engine';
-import { findFault } from '@/sim/faults/catalogue';
+import { findFault, sendsOwnOrder } from '@/sim/faults/catalogue';
 import { FaultError } from '@/sim/faults/types';
 import { findScenario, type Scenario } from '@/content/scenarios';
 import { getModalityConsole } from '@/sim/modality/config';
 import { localDicomDate } from '@/sim/modality/worklist';
 import { cancelOrder, createOrder, OrderError } from '@/sim/ris/orders';
 import { ensureUserSandbox, resetSandbox } from '@/sim/sandboxes';
+import { snapshotNetworkLog } from '@/sim/networkLogSnapshot';
 
 export const hintSchema = z.object({ faultId: z.string(), step: z.number().int().min(1).max(3), at: z.string() });
 export type HintRecord = z.infer<typeof hintSchema>;
@@ -59,11 +60,22 @@ async function clearAll(db: Db, injectionIds: string[], actorId: string | null) 
   for (const id of injectionIds) await clearFault(db, id, actorId).catch((e) => (e instanceof FaultError && e.kind === 'not-found' ? undefined : Promise.reject(e)));
 }
 
-/** Ends an attempt: clears its faults first, then the status (only if still in progress). */
+/**
+ * Ends an attempt: clears its faults first, then the status (only if still in progress), with a copy of the
+ * sandbox's network log since the start (sim/networkLogSnapshot.ts): the history keeps it after the next reset.
+ */
 async function finish(db: Db, attemptId: string, status: 'passed' | 'abandoned', actorId: string | null, extra: { checks?: CheckRecord[] } = {}) {
   const attempt = await db.scenarioAttempt.findUniqueOrThrow({ where: { id: attemptId } });
   await clearAll(db, injectionIdsOf(attempt), actorId);
-  await db.scenarioAttempt.updateMany({ where: { id: attemptId, status: 'in-progress' }, data: { status, finishedAt: new Date(), ...(extra.checks ? { checks: extra.checks } : {}) } });
+  // a log that cannot be copied must not keep the attempt from ending
+  const networkLog = await snapshotNetworkLog(db, attempt.sandboxId, attempt.startedAt).catch((e) => {
+    console.error('[scenarios] could not copy the network log of attempt', attemptId, e);
+    return undefined;
+  });
+  await db.scenarioAttempt.updateMany({
+    where: { id: attemptId, status: 'in-progress' },
+    data: { status, finishedAt: new Date(), ...(extra.checks ? { checks: extra.checks } : {}), ...(networkLog ? { networkLog } : {}) },
+  });
   return db.scenarioAttempt.findUniqueOrThrow({ where: { id: attemptId } });
 }
 
@@ -101,7 +113,10 @@ export async function startAttempt(db: Db, sandboxId: string, userId: string, sc
   try {
     for (const f of scenario.faults) {
       const params: Record<string, unknown> = { ...f.params };
-      if (f.order && params.accessionNumber === undefined) {
+      if (f.order && params.accessionNumber === undefined && sendsOwnOrder(f.faultId, params)) {
+        // the fault's HIS sends the story's order itself (worklist-missing, hl7-down): the RIS must not have it yet
+        params.order = f.order;
+      } else if (f.order && params.accessionNumber === undefined) {
         // the story's patient, booked now on the fault's scanner: each attempt has its own exam
         const ae = String(params.modalityAe ?? 'CT1');
         const c = await getModalityConsole(db, sandboxId, ae);

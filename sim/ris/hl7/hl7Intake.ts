@@ -40,6 +40,11 @@ export interface IntakeResult {
   controlId: string;
   placerOrderNumber: string;
   accessionNumber: string;
+  /**
+   * MSH-5 named a sandbox whose inbound interface is stopped (interfaceState.ts): the message was not applied and
+   * must get no ACK at all (hl7Listener.ts closes the connection); `ack` is empty
+   */
+  interfaceStopped?: { since: Date; reason: string };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -304,9 +309,14 @@ async function checkHeader(db: Db, msg: HL7Message, result: IntakeResult) {
   if (!SUPPORTED[type].includes(trigger)) throw new Hl7Rejection('AR', HL7_ERROR.unsupportedEventCode, `trigger event ${type}^${trigger || '(empty)'} is not supported: ${SUPPORTED[type].map((t) => `${type}^${t}`).join(', ')} ${SUPPORTED[type].length > 1 ? 'are' : 'is'}`, { segment: 'MSH', field: 9, component: 2 });
   const receiver = val(msh, 5);
   if (!receiver) throw new Hl7Rejection('AR', HL7_ERROR.requiredFieldMissing, "MSH-5 (Receiving Application) is empty: name the sandbox's worklist broker AE title (RIS in the demo)", { segment: 'MSH', field: 5 });
-  const node = await db.dicomNode.findFirst({ where: { aeTitle: receiver, local: true, role: 'worklist' }, select: { sandboxId: true } });
+  const node = await db.dicomNode.findFirst({
+    where: { aeTitle: receiver, local: true, role: 'worklist' },
+    select: { sandboxId: true, sandbox: { select: { hl7InboundStoppedAt: true, hl7InboundStoppedReason: true } } },
+  });
   if (!node) throw new Hl7Rejection('AR', HL7_ERROR.tableValueNotFound, `MSH-5 (Receiving Application) "${receiver}" is not a worklist broker here: use the sandbox's RIS AE title`, { segment: 'MSH', field: 5 });
   result.sandboxId = node.sandboxId;
+  const stoppedAt = node.sandbox?.hl7InboundStoppedAt;
+  if (stoppedAt) result.interfaceStopped = { since: stoppedAt, reason: node.sandbox?.hl7InboundStoppedReason ?? '' };
   return HANDLERS[`${type}^${trigger}`];
 }
 
@@ -324,6 +334,8 @@ export async function handleHl7Message(db: Db, payload: Buffer): Promise<IntakeR
     }
     if (!msg.header || msg.segments[0]?.segmentType !== 'MSH') throw new Hl7Rejection('AR', HL7_ERROR.segmentSequence, 'the message does not start with an MSH segment', { segment: 'MSH' });
     const handler = await checkHeader(db, msg, result);
+    // the sandbox's inbound interface is stopped: nothing is applied, and no ACK goes back (not even to a repeat)
+    if (result.interfaceStopped) return result;
     // A sender that lost our ACK sends the same message again (original mode, HL7 2.9.2): answer it with the
     // same ACK and do not place the order twice.
     const earlier = await db.hl7Message.findFirst({

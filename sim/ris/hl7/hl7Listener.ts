@@ -71,6 +71,16 @@ export async function startHl7Listener(opts: Hl7ListenerOptions): Promise<Hl7Lis
         while (queue.length && !socket.destroyed) {
           const payload = queue.shift()!;
           const r = await handleHl7Message(db, payload);
+          if (r.interfaceStopped) {
+            // The sandbox's inbound interface is stopped (interfaceState.ts). We behave as an interface engine whose
+            // RIS channel is down: the message is neither applied nor acknowledged, and the connection is closed, so
+            // the sender (original mode, HL7 2.9.2) keeps it and resends it once the interface runs again. It is not
+            // written to the RIS's message log (the RIS never received it); one console line says why.
+            console.warn(`hl7: ${peer}: ${r.messageType || 'message'} ${r.controlId} for a sandbox whose inbound interface is stopped (since ${r.interfaceStopped.since.toISOString()}${r.interfaceStopped.reason ? `: ${r.interfaceStopped.reason}` : ''}): not applied, connection closed without an ACK`);
+            queue.length = 0;
+            socket.destroy();
+            return;
+          }
           await logMessage(db, payload, r, peer);
           if (!socket.destroyed) socket.write(encodeMllpFrame(r.ack));
         }
