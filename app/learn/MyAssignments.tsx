@@ -24,7 +24,8 @@ export async function MyAssignments({ viewer }: { viewer: Viewer }) {
             <li key={a.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
               <Link href={a.href} className="font-medium text-brand-700 hover:underline">{a.title}</Link>
               <span className={`badge ${STYLE[a.status.state]}`} data-testid="assignment-status">{LABEL[a.status.state]}{a.status.of > 1 && a.status.done < a.status.of ? ` · ${a.status.done}/${a.status.of}` : ''}</span>
-              <span className="text-xs text-slate-500">due {a.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · {a.cohort}{a.scenario ? ` · fault scenario, ${a.scenario.minutes} min, ${HINT_POLICY_LABEL[a.scenario.hints]}` : ''}</span>
+              <span className="text-xs text-slate-500">due {a.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · {a.cohort}{a.scenario ? ` · fault scenario, ${a.scenario.minutes} min, ${HINT_POLICY_LABEL[a.scenario.hints]}${a.scenario.hints === 'cost' ? ` (${a.scenario.cost} points each)` : ''}` : ''}</span>
+              {a.status.score !== undefined && <span className="text-xs font-medium text-slate-700" data-testid="assignment-score">score {a.status.score}/100</span>}
               {a.scenario && a.status.state !== 'done' && a.status.state !== 'late' && a.status.state !== 'upcoming' && (
                 <Link href={a.href} className="btn-secondary ml-auto py-1 text-xs" data-testid="assignment-start"><Play className="h-3.5 w-3.5" aria-hidden />{a.status.state === 'in-progress' ? 'Continue' : 'Start'}</Link>
               )}

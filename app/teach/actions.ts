@@ -10,15 +10,24 @@ import { createAssignment, createCohort, deleteAssignment, joinCohort, moveStude
 
 export type FormResult = { ok: true; message: string } | { ok: false; error: string; fields?: Record<string, string[]>; values?: Record<string, string> };
 
+/** The form's text fields; a field sent more than once (the chosen students' checkboxes) comma-joined. */
 function submitted(form: FormData) {
-  return Object.fromEntries([...form.entries()].filter(([k, v]) => !k.startsWith('$') && typeof v === 'string')) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) {
+    if (k.startsWith('$') || typeof v !== 'string') continue;
+    out[k] = k in out ? `${out[k]},${v}` : v;
+  }
+  return out;
 }
 
 async function guard(form: FormData, fn: () => Promise<FormResult>): Promise<FormResult> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof HttpError) return { ok: false, error: error.message, fields: error.details, values: submitted(form) };
+    if (error instanceof HttpError) {
+      console.warn(`[teach] refused (${error.status}): ${error.message}`);
+      return { ok: false, error: error.message, fields: error.details, values: submitted(form) };
+    }
     console.error('[teach] unexpected error', error);
     return { ok: false, error: 'Something went wrong on the server. It has been logged; try again.', values: submitted(form) };
   }
@@ -60,25 +69,52 @@ export async function updateAssignmentAction(_prev: FormResult | null, form: For
   });
 }
 
-export async function removeStudentAction(form: FormData): Promise<void> {
-  const viewer = await requireRole('instructor');
-  const cohortId = String(form.get('cohortId') ?? '');
-  await removeStudent(getDb(), viewer, cohortId, String(form.get('userId') ?? ''));
+const text = (form: FormData, k: string) => String(form.get(k) ?? '').slice(0, 100);
+
+/**
+ * After a student leaves (their row, and the button's answer with it, is gone from the page): back to the cohort
+ * page with what happened, which it shows (`?left=removed|moved&emptied=<assignments deleted with them>`).
+ */
+function leftTo(cohortId: string, how: 'removed' | 'moved', emptied: unknown[]): never {
   revalidatePath(`/teach/cohorts/${cohortId}`);
+  redirect(`/teach/cohorts/${encodeURIComponent(cohortId)}?left=${how}&emptied=${emptied.length}`);
 }
 
-export async function moveStudentAction(form: FormData): Promise<void> {
-  const viewer = await requireRole('instructor');
-  const cohortId = String(form.get('cohortId') ?? '');
-  await moveStudent(getDb(), viewer, cohortId, String(form.get('to') ?? ''), String(form.get('userId') ?? ''));
-  revalidatePath(`/teach/cohorts/${cohortId}`);
+/** Removes a student from the cohort; a refusal (not your cohort 403, not in it 404) is answered in words, nothing changed. */
+export async function removeStudentAction(_prev: FormResult | null, form: FormData): Promise<FormResult> {
+  const cohortId = text(form, 'cohortId');
+  let emptied: unknown[] | null = null;
+  const result = await guard(form, async () => {
+    const viewer = await requireRole('instructor');
+    emptied = (await removeStudent(getDb(), viewer, cohortId, text(form, 'userId'))).emptied;
+    return { ok: true, message: 'Removed from the cohort.' };
+  });
+  if (emptied) leftTo(cohortId, 'removed', emptied);
+  return result;
 }
 
-export async function deleteAssignmentAction(form: FormData): Promise<void> {
-  const viewer = await requireRole('instructor');
-  const cohortId = String(form.get('cohortId') ?? '');
-  await deleteAssignment(getDb(), viewer, String(form.get('assignmentId') ?? ''));
-  revalidatePath(`/teach/cohorts/${cohortId}`);
+/** Moves a student to another of the viewer's cohorts (not yours 403, same cohort 422, not in it 404). */
+export async function moveStudentAction(_prev: FormResult | null, form: FormData): Promise<FormResult> {
+  const cohortId = text(form, 'cohortId');
+  let emptied: unknown[] | null = null;
+  const result = await guard(form, async () => {
+    const viewer = await requireRole('instructor');
+    const moved = await moveStudent(getDb(), viewer, cohortId, text(form, 'to'), text(form, 'userId'));
+    emptied = moved.emptied;
+    return { ok: true, message: `Moved to ${moved.to}.` };
+  });
+  if (emptied) leftTo(cohortId, 'moved', emptied);
+  return result;
+}
+
+/** Deletes an assignment (not yours 403, already gone 404). */
+export async function deleteAssignmentAction(_prev: FormResult | null, form: FormData): Promise<FormResult> {
+  return guard(form, async () => {
+    const viewer = await requireRole('instructor');
+    const a = await deleteAssignment(getDb(), viewer, text(form, 'assignmentId'));
+    revalidatePath(`/teach/cohorts/${a.cohortId}`);
+    return { ok: true, message: `Deleted “${a.title}”.` };
+  });
 }
 
 export async function joinCohortAction(_prev: FormResult | null, form: FormData): Promise<FormResult> {

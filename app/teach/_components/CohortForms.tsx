@@ -2,8 +2,8 @@
 // The instructor's forms (new cohort, new or edited assignment) and the student's join form: useActionState, and a
 // refused form keeps what was typed, with the reason under the field.
 import { useActionState, useEffect, useId, useState } from 'react';
-import { Plus, Save, UserPlus } from 'lucide-react';
-import { createAssignmentAction, createCohortAction, joinCohortAction, updateAssignmentAction, type FormResult } from '../actions';
+import { Plus, Save, Trash2, UserPlus } from 'lucide-react';
+import { createAssignmentAction, createCohortAction, deleteAssignmentAction, joinCohortAction, moveStudentAction, removeStudentAction, updateAssignmentAction, type FormResult } from '../actions';
 
 type State = FormResult | null;
 
@@ -47,6 +47,44 @@ const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000
 const KIND_LABEL: Record<string, string> = { practice: 'Practice set', lesson: 'Lesson', mock: 'Mock exam', scenario: 'Fault scenario' };
 
 export interface ScenarioChoice { id: string; title: string; minutes: number }
+/** A student of the cohort's roster, as the Students table shows them. */
+export interface RosterEntry { userId: string; name: string; email: string }
+
+/**
+ * Who the assignment is for: the whole cohort, or the students ticked (sent as `students`, one field per tick).
+ * The labels avoid the word the "Assign" select is found by.
+ */
+function Audience({ state, roster, audience, setAudience, chosen }: { state: State; roster: RosterEntry[]; audience: string; setAudience: (v: string) => void; chosen: Set<string> }) {
+  const id = useId();
+  const msgs = state && !state.ok ? state.fields?.students ?? state.fields?.audience : undefined;
+  return (
+    <fieldset className="space-y-2" aria-describedby={msgs ? `${id}-err` : undefined} data-testid="assignment-audience">
+      <legend className="label">For</legend>
+      <div className="flex flex-wrap gap-x-5 gap-y-1 text-sm">
+        <label className="flex items-center gap-2"><input type="radio" name="audience" value="cohort" checked={audience === 'cohort'} onChange={() => setAudience('cohort')} className="h-4 w-4 accent-slate-700" />The whole cohort</label>
+        <label className="flex items-center gap-2"><input type="radio" name="audience" value="chosen" checked={audience === 'chosen'} onChange={() => setAudience('chosen')} className="h-4 w-4 accent-slate-700" />Chosen students</label>
+      </div>
+      {audience === 'chosen' &&
+        (roster.length ? (
+          <div className="max-h-48 overflow-y-auto rounded-md border border-slate-200 bg-white p-2" role="group" aria-label="Chosen students" data-testid="assignment-roster">
+            <ul className="grid gap-1 sm:grid-cols-2 lg:grid-cols-3">
+              {roster.map((r) => (
+                <li key={r.userId}>
+                  <label className="flex items-start gap-2 text-sm">
+                    <input type="checkbox" name="students" value={r.userId} defaultChecked={chosen.has(r.userId)} className="mt-0.5 h-4 w-4 shrink-0 rounded border-slate-300" />
+                    <span className="min-w-0"><span className="font-medium">{r.name}</span><span className="block truncate text-xs text-slate-500">{r.email}</span></span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <p className="text-sm text-slate-500">No students have joined yet: share the join code, or give it to the whole cohort.</p>
+        ))}
+      {msgs && <div id={`${id}-err`} className="text-xs text-red-700">{msgs.map((m) => <p key={m}>{m}</p>)}</div>}
+    </fieldset>
+  );
+}
 
 /**
  * A new assignment, or (with `edit`) an existing one: its kind stays, the rest is the same form with the same
@@ -57,12 +95,14 @@ export function AssignmentForm({
   lessons,
   categories,
   scenarios,
+  roster,
   edit,
 }: {
   cohortId: string;
   lessons: { slug: string; title: string }[];
   categories: { id: string; label: string }[];
   scenarios: ScenarioChoice[];
+  roster: RosterEntry[];
   edit?: { id: string; values: Record<string, string>; opensAt: string; dueAt: string };
 }) {
   const [state, action, pending] = useActionState<State, FormData>(edit ? updateAssignmentAction : createAssignmentAction, null);
@@ -70,6 +110,10 @@ export function AssignmentForm({
   const key = state && !state.ok ? JSON.stringify(state.values) : state?.ok ? state.message : 'new';
   const [kind, setKind] = useState(v('kind', 'practice'));
   const [scenario, setScenario] = useState(v('scenario'));
+  const [hints, setHints] = useState(v('hints', 'allowed'));
+  const [audience, setAudience] = useState(v('audience', 'cohort'));
+  // ticked: what was sent when refused (none ticked is none), else the edited assignment's
+  const chosen = new Set((state && !state.ok ? (state.values?.students ?? '') : (edit?.values.students ?? '')).split(',').filter(Boolean));
   const [dates, setDates] = useState<{ opens: string; due: string; tz: number } | null>(null);
   useEffect(() => {
     const now = new Date();
@@ -159,13 +203,18 @@ export function AssignmentForm({
             </Field>
             <Field state={state} name="hints" label="Hints">
               {(a) => (
-                <select id={a.id} name="hints" defaultValue={v('hints', 'allowed')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy}>
+                <select id={a.id} name="hints" value={hints} onChange={(e) => setHints(e.target.value)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy}>
                   <option value="allowed">Allowed</option>
-                  <option value="cost">Allowed, each one counts against</option>
+                  <option value="cost">Allowed, each one costs points</option>
                   <option value="none">No hints</option>
                 </select>
               )}
             </Field>
+            {hints === 'cost' && (
+              <Field state={state} name="hintCost" label="Points per hint (of 100)">
+                {(a) => <input id={a.id} name="hintCost" inputMode="numeric" defaultValue={v('hintCost')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={3} placeholder="10" />}
+              </Field>
+            )}
             <Field state={state} name="minutes" label="Time budget (minutes)">
               {(a) => <input id={a.id} name="minutes" inputMode="numeric" defaultValue={v('minutes')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={3} placeholder={budget ? `${budget} (the scenario’s)` : 'the scenario’s'} />}
             </Field>
@@ -177,6 +226,7 @@ export function AssignmentForm({
         <Field state={state} name="dueAt" label="Due">{(a) => <input id={a.id} type="datetime-local" name="dueAt" defaultValue={v('dueAt', dates.due)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} />}</Field>
         <Field state={state} name="title" label="Title (optional)" className="sm:col-span-2">{(a) => <input id={a.id} name="title" defaultValue={v('title')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={90} placeholder="Named from what is assigned" />}</Field>
       </div>
+      <Audience state={state} roster={roster} audience={audience} setAudience={setAudience} chosen={chosen} />
       <div className="flex flex-wrap items-center gap-3">
         {edit ? (
           <button type="submit" className="btn-primary" disabled={pending}><Save className="h-4 w-4" aria-hidden />Save changes</button>
@@ -186,6 +236,42 @@ export function AssignmentForm({
         <Outcome state={state} />
       </div>
     </form>
+  );
+}
+
+/** A small form on one button (the cohort page's Remove, Move, Delete): a refusal is said in words beside it. */
+function RowAction({ action, hidden, label, children, confirm, testId, className = '' }: { action: (prev: State, form: FormData) => Promise<FormResult>; hidden: Record<string, string>; label: React.ReactNode; children?: React.ReactNode; confirm?: string; testId?: string; className?: string }) {
+  const [state, formAction, pending] = useActionState<State, FormData>(action, null);
+  return (
+    <form action={formAction} className={`flex flex-wrap items-center gap-1 ${className}`} data-testid={testId} onSubmit={confirm ? (e) => { if (!window.confirm(confirm)) e.preventDefault(); } : undefined}>
+      {Object.entries(hidden).map(([k, val]) => <input key={k} type="hidden" name={k} value={val} />)}
+      {children}
+      {label}
+      {state && !state.ok && <p role="alert" className="basis-full max-w-56 text-xs text-red-700" data-testid={testId ? `${testId}-error` : undefined}>{state.error}</p>}
+      {pending && <span className="sr-only" role="status">Working…</span>}
+    </form>
+  );
+}
+
+export function RemoveStudentButton({ cohortId, userId, name }: { cohortId: string; userId: string; name: string }) {
+  return (
+    <RowAction action={removeStudentAction} hidden={{ cohortId, userId }} testId="remove-student" confirm={`Remove ${name} from this cohort? Their own results are kept.`} label={<button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Remove ${name}`}>Remove</button>} />
+  );
+}
+
+export function MoveStudentForm({ cohortId, userId, name, others }: { cohortId: string; userId: string; name: string; others: { id: string; name: string }[] }) {
+  return (
+    <RowAction action={moveStudentAction} hidden={{ cohortId, userId }} testId="move-student" label={<button type="submit" className="btn-ghost text-xs">Move</button>}>
+      <select name="to" className="field py-0.5 text-xs" aria-label={`Move ${name} to`}>
+        {others.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+      </select>
+    </RowAction>
+  );
+}
+
+export function DeleteAssignmentButton({ cohortId, assignmentId, title }: { cohortId: string; assignmentId: string; title: string }) {
+  return (
+    <RowAction action={deleteAssignmentAction} hidden={{ cohortId, assignmentId }} testId="delete-assignment" label={<button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Delete ${title}`}><Trash2 className="h-3.5 w-3.5" aria-hidden />Delete</button>} />
   );
 }
 

@@ -6,6 +6,7 @@
 // in progress while such an attempt is running.
 // Done after the due date is late; not done by the due date is missing (unless an attempt is still running).
 import { z } from 'zod';
+import { DEFAULT_HINT_COST, scenarioScore } from './scenarioScore';
 
 export type AssignmentKind = 'lesson' | 'practice' | 'mock' | 'scenario';
 export type AssignmentState = 'done' | 'late' | 'in-progress' | 'missing' | 'open' | 'upcoming';
@@ -45,6 +46,8 @@ export interface AssignmentProgress {
   of: number;
   /** a scenario attempt is running (not yet passed) */
   inProgress?: boolean;
+  /** a scenario assigned with "hints cost": the assignment score out of 100 (0 until fixed; see scenarioScore.ts) */
+  score?: number;
 }
 
 export interface AssignmentStatus extends AssignmentProgress {
@@ -67,12 +70,14 @@ export const HINT_POLICY_LABEL: Record<HintPolicy, string> = { allowed: 'hints a
 /**
  * A fault-scenario assignment's target: a query string like the practice one, `id=<scenario id>&hints=<allowed |
  * cost | none>&minutes=<time budget>` (the Assignment table has no options column). `hints=cost`: hints may be
- * taken, and each one is shown to the student as counting against them and to the instructor on the dashboard.
+ * taken, each one costs `cost` points of the assignment's score (scenarioScore.ts; 10 when the target has none),
+ * shown to the student before and after they take it and to the instructor on the dashboard.
  */
 export const scenarioTargetSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
   hints: z.enum(HINT_POLICIES),
   minutes: z.coerce.number().int().min(1).max(240),
+  cost: z.coerce.number().int().min(1).max(100).default(DEFAULT_HINT_COST),
 });
 export type ScenarioTarget = z.infer<typeof scenarioTargetSchema>;
 
@@ -82,9 +87,15 @@ export function scenarioTarget(target: string): ScenarioTarget | null {
   return r.success ? r.data : null;
 }
 
-export function scenarioTargetString(t: ScenarioTarget): string {
-  return new URLSearchParams({ id: t.id, hints: t.hints, minutes: String(t.minutes) }).toString();
+export function scenarioTargetString(t: z.input<typeof scenarioTargetSchema>): string {
+  return new URLSearchParams({ id: t.id, hints: t.hints, minutes: String(t.minutes), ...(t.hints === 'cost' ? { cost: String(t.cost ?? DEFAULT_HINT_COST) } : {}) }).toString();
 }
+
+/**
+ * The Prisma condition for the assignments a student is given: the whole cohort's (no chosen students) and those
+ * they are chosen for (AssignmentStudent rows).
+ */
+export const forStudent = (userId: string) => ({ OR: [{ students: { none: {} } }, { students: { some: { userId } } }] });
 
 /** Where a student goes to do the assignment. */
 export function assignmentHref(a: { kind: string; target: string }): string {
@@ -123,27 +134,29 @@ export function assignmentProgress(a: AssignmentLike, s: StudentActivity): Assig
     completedAt = first?.submittedAt ?? null;
     done = completedAt ? 1 : 0;
   } else if (a.kind === 'scenario') {
-    const id = scenarioTarget(a.target)?.id;
-    const mine = (s.scenarios ?? []).filter((r) => r.scenarioId === id && r.startedAt >= a.opensAt);
+    const t = scenarioTarget(a.target);
+    const mine = (s.scenarios ?? []).filter((r) => r.scenarioId === t?.id && r.startedAt >= a.opensAt);
     const passed = mine
       .filter((r) => r.status === 'passed' && r.finishedAt)
       .sort((x, y) => x.finishedAt!.getTime() - y.finishedAt!.getTime())[0];
     completedAt = passed?.finishedAt ?? null;
     done = completedAt ? 1 : 0;
-    if (!completedAt && mine.some((r) => r.status === 'in-progress')) return { completedAt, done, of, inProgress: true };
+    const score = t?.hints === 'cost' ? { score: scenarioScore({ fixed: Boolean(passed), hints: passed?.hints ?? 0, cost: t.cost }) } : {};
+    if (!completedAt && mine.some((r) => r.status === 'in-progress')) return { completedAt, done, of, inProgress: true, ...score };
+    return { completedAt, done, of, ...score };
   }
   return { completedAt, done, of };
 }
 
 /** The state for a given progress: done or late once completed, in progress while an attempt runs, else missing, open or upcoming by the dates. */
-export function statusOf(a: Pick<AssignmentLike, 'opensAt' | 'dueAt'>, { completedAt, done, of, inProgress }: AssignmentProgress, now: Date): AssignmentStatus {
+export function statusOf(a: Pick<AssignmentLike, 'opensAt' | 'dueAt'>, { completedAt, done, of, inProgress, score }: AssignmentProgress, now: Date): AssignmentStatus {
   let state: AssignmentState;
   if (completedAt) state = completedAt > a.dueAt ? 'late' : 'done';
   else if (inProgress) state = 'in-progress';
   else if (now > a.dueAt) state = 'missing';
   else if (now < a.opensAt) state = 'upcoming';
   else state = 'open';
-  return { state, completedAt, done, of };
+  return { state, completedAt, done, of, ...(score === undefined ? {} : { score }) };
 }
 
 export function assignmentStatus(a: AssignmentLike, s: StudentActivity, now: Date): AssignmentStatus {

@@ -10,9 +10,10 @@ import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { hasRole } from '@/app/_lib/roles';
 import type { Viewer } from '@/app/_lib/session';
 import { findScenario, loadScenarios } from '@/content/scenarios';
-import { assignmentHref, assignmentProgress, assignmentStatus, ASSIGNMENT_STATES, HINT_POLICIES, practiceTarget, scenarioTarget, scenarioTargetString, statusOf, type AssignmentProgress, type AssignmentStatus, type HintPolicy, type StudentActivity } from './assignmentStatus';
-import { cohortScenarioRows, scenarioRunOf, studentScenarioRows, type CohortScenarioRow, type FailedCheckCount, type ScenarioAttemptFigures, type StudentScenarioRow } from './scenarioFigures';
+import { assignmentHref, assignmentProgress, assignmentStatus, ASSIGNMENT_STATES, forStudent, HINT_POLICIES, practiceTarget, scenarioTarget, scenarioTargetString, statusOf, type AssignmentProgress, type AssignmentStatus, type HintPolicy, type StudentActivity } from './assignmentStatus';
+import { cohortScenarioRows, costedAssignments, scenarioRunOf, studentScenarioRows, type CohortScenarioRow, type FailedCheckCount, type ScenarioAttemptFigures, type StudentScenarioRow } from './scenarioFigures';
 import { newJoinCode, normalizeJoinCode } from './joinCode';
+import { DEFAULT_HINT_COST } from './scenarioScore';
 
 type Who = Pick<Viewer, 'id' | 'role'>;
 
@@ -62,25 +63,68 @@ export async function joinCohort(db: Db, who: Who, code: string) {
   return cohort;
 }
 
-export async function removeStudent(db: Db, who: Who, cohortId: string, userId: string) {
-  await cohortFor(db, who, cohortId);
-  const { count } = await db.enrollment.deleteMany({ where: { cohortId, userId } });
-  if (!count) throw new HttpError(404, 'That student is not in this cohort.');
-  await db.auditEvent.create({ data: { actorId: who.id, action: 'cohort.remove', target: `cohort:${cohortId}`, detail: { userId } } });
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** An assignment given to chosen students whose last chosen student left: deleted with them (see dropChosen). */
+export interface EmptiedAssignment {
+  id: string;
+  title: string;
+  kind: string;
+  target: string;
 }
 
-/** Moves a student to another cohort the viewer also manages (both checked). */
-export async function moveStudent(db: Db, who: Who, fromId: string, toId: string, userId: string) {
-  if (fromId === toId) throw new HttpError(422, 'Choose a different cohort.');
+/**
+ * A student leaves a cohort: they are no longer a chosen student of its assignments. "No chosen students" means the
+ * whole cohort, so an assignment whose last chosen student leaves would silently become the whole cohort's; it is
+ * deleted instead (in the same transaction, audited), and the instructor is told so.
+ */
+async function dropChosen(tx: Tx, cohortId: string, userId: string): Promise<EmptiedAssignment[]> {
+  const rows = await tx.assignmentStudent.findMany({ where: { userId, assignment: { cohortId } }, select: { assignmentId: true } });
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.assignmentId);
+  await tx.assignmentStudent.deleteMany({ where: { userId, assignmentId: { in: ids } } });
+  const emptied = await tx.assignment.findMany({ where: { id: { in: ids }, students: { none: {} } }, select: { id: true, title: true, kind: true, target: true }, orderBy: { dueAt: 'asc' } });
+  if (emptied.length) await tx.assignment.deleteMany({ where: { id: { in: emptied.map((a) => a.id) } } });
+  return emptied;
+}
+
+async function auditEmptied(tx: Tx, who: Who, cohortId: string, userId: string, emptied: EmptiedAssignment[]) {
+  for (const a of emptied) {
+    await tx.auditEvent.create({ data: { actorId: who.id, action: 'assignment.delete', target: `cohort:${cohortId}`, reason: 'its last chosen student left the cohort', detail: { id: a.id, kind: a.kind, target: a.target, userId } } });
+  }
+}
+
+const notInCohort = () => new HttpError(404, 'That student is not in this cohort (already removed or moved?).');
+
+/** Removes a student from a cohort, and from the chosen students of its assignments (one transaction). */
+export async function removeStudent(db: Db, who: Who, cohortId: string, userId: string): Promise<{ emptied: EmptiedAssignment[] }> {
+  await cohortFor(db, who, cohortId);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.enrollment.deleteMany({ where: { cohortId, userId } });
+    if (!count) throw notInCohort();
+    const emptied = await dropChosen(tx, cohortId, userId);
+    await tx.auditEvent.create({ data: { actorId: who.id, action: 'cohort.remove', target: `cohort:${cohortId}`, detail: { userId, ...(emptied.length ? { deletedAssignments: emptied.map((a) => a.id) } : {}) } } });
+    await auditEmptied(tx, who, cohortId, userId, emptied);
+    return { emptied };
+  });
+}
+
+/** Moves a student to another cohort the viewer also manages (both checked); the old cohort's assignments as removeStudent. */
+export async function moveStudent(db: Db, who: Who, fromId: string, toId: string, userId: string): Promise<{ emptied: EmptiedAssignment[]; to: string }> {
   await cohortFor(db, who, fromId);
-  await cohortFor(db, who, toId);
-  const from = await db.enrollment.findUnique({ where: { cohortId_userId: { cohortId: fromId, userId } } });
-  if (!from) throw new HttpError(404, 'That student is not in this cohort.');
-  await db.$transaction([
-    db.enrollment.delete({ where: { id: from.id } }),
-    db.enrollment.upsert({ where: { cohortId_userId: { cohortId: toId, userId } }, create: { cohortId: toId, userId }, update: {} }),
-  ]);
-  await db.auditEvent.create({ data: { actorId: who.id, action: 'cohort.move', target: `cohort:${fromId}`, detail: { userId, to: toId } } });
+  if (!toId) throw new HttpError(422, 'Choose the cohort to move the student to.');
+  if (fromId === toId) throw new HttpError(422, 'The student is already in this cohort: choose a different cohort.');
+  const to = await cohortFor(db, who, toId);
+  return db.$transaction(async (tx) => {
+    const from = await tx.enrollment.findUnique({ where: { cohortId_userId: { cohortId: fromId, userId } } });
+    if (!from) throw notInCohort();
+    await tx.enrollment.delete({ where: { id: from.id } });
+    await tx.enrollment.upsert({ where: { cohortId_userId: { cohortId: toId, userId } }, create: { cohortId: toId, userId }, update: {} });
+    const emptied = await dropChosen(tx, fromId, userId);
+    await tx.auditEvent.create({ data: { actorId: who.id, action: 'cohort.move', target: `cohort:${fromId}`, detail: { userId, to: toId, ...(emptied.length ? { deletedAssignments: emptied.map((a) => a.id) } : {}) } } });
+    await auditEmptied(tx, who, fromId, userId, emptied);
+    return { emptied, to: to.name };
+  });
 }
 
 export const PRACTICE_SIZES = [10, 20, 30, 50] as const;
@@ -98,6 +142,14 @@ export const newAssignmentInput = z
     hints: z.string().default('allowed'),
     /** the scenario's time budget in minutes; empty: the scenario's own */
     minutes: z.string().trim().default(''),
+    /** hints=cost: points of the assignment score each hint costs; empty: 10 */
+    hintCost: z.string().trim().default(''),
+    /** who it is for: the whole cohort, or the chosen `students` (user ids; the form sends them comma-joined) */
+    audience: z.enum(['cohort', 'chosen'], { message: 'Choose the whole cohort or chosen students.' }).default('cohort'),
+    students: z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((v) => [...new Set((typeof v === 'string' ? v.split(',') : v).map((x) => x.trim()).filter(Boolean))]),
     title: z.string().trim().max(90, 'At most 90 characters.').default(''),
     opensAt: dateTime('opening'),
     dueAt: dateTime('due'),
@@ -115,7 +167,12 @@ export const newAssignmentInput = z
       if (v.minutes && !(/^\d{1,3}$/.test(v.minutes) && Number(v.minutes) >= 1 && Number(v.minutes) <= 240)) {
         ctx.addIssue({ code: 'custom', path: ['minutes'], message: 'Enter whole minutes from 1 to 240, or leave it empty for the scenario’s own budget.' });
       }
+      if (v.hints === 'cost' && v.hintCost && !(/^\d{1,3}$/.test(v.hintCost) && Number(v.hintCost) >= 1 && Number(v.hintCost) <= 100)) {
+        ctx.addIssue({ code: 'custom', path: ['hintCost'], message: `Enter whole points from 1 to 100 per hint, or leave it empty for ${DEFAULT_HINT_COST}.` });
+      }
     }
+    if (v.audience === 'chosen' && !v.students.length) ctx.addIssue({ code: 'custom', path: ['students'], message: 'Tick at least one student, or choose the whole cohort.' });
+    if (v.students.length > 1000) ctx.addIssue({ code: 'custom', path: ['students'], message: 'At most 1,000 students.' });
     if (v.dueAt <= v.opensAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'The due date must be after the opening date.' });
   });
 
@@ -136,7 +193,8 @@ function targetOf(input: z.infer<typeof newAssignmentInput>, seed: string): { ta
   if (input.kind === 'scenario') {
     const s = findScenario(input.scenario)!;
     const minutes = input.minutes ? Number(input.minutes) : s.timeBudgetMinutes;
-    return { target: scenarioTargetString({ id: s.id, hints: input.hints as HintPolicy, minutes }), title: `Scenario: ${s.title}` };
+    const cost = input.hintCost ? Number(input.hintCost) : DEFAULT_HINT_COST;
+    return { target: scenarioTargetString({ id: s.id, hints: input.hints as HintPolicy, minutes, cost }), title: `Scenario: ${s.title}` };
   }
   return { target: String(input.mockSize), title: `Mock exam: ${input.mockSize} items` };
 }
@@ -145,8 +203,8 @@ function targetOf(input: z.infer<typeof newAssignmentInput>, seed: string): { ta
  * The form's fields for an existing assignment (the edit form starts from them). The title is left empty when it
  * is the one made from the target, so that changing the target renames it as a new assignment would be named.
  */
-export function formValuesOf(a: { kind: string; target: string; title: string }): Record<string, string> {
-  const v: Record<string, string> = { kind: a.kind, lesson: '', category: '', size: '10', mockSize: '20', scenario: '', hints: 'allowed', minutes: '' };
+export function formValuesOf(a: { kind: string; target: string; title: string; chosen?: { userId: string }[] | null }): Record<string, string> {
+  const v: Record<string, string> = { kind: a.kind, lesson: '', category: '', size: '10', mockSize: '20', scenario: '', hints: 'allowed', minutes: '', hintCost: '', audience: a.chosen ? 'chosen' : 'cohort', students: (a.chosen ?? []).map((s) => s.userId).join(',') };
   if (a.kind === 'lesson') v.lesson = a.target;
   else if (a.kind === 'practice') {
     const t = practiceTarget(a.target);
@@ -154,12 +212,31 @@ export function formValuesOf(a: { kind: string; target: string; title: string })
   } else if (a.kind === 'mock') v.mockSize = a.target;
   else if (a.kind === 'scenario') {
     const t = scenarioTarget(a.target);
-    Object.assign(v, { scenario: t?.id ?? '', hints: t?.hints ?? 'allowed', minutes: t ? String(t.minutes) : '' });
+    Object.assign(v, { scenario: t?.id ?? '', hints: t?.hints ?? 'allowed', minutes: t ? String(t.minutes) : '', hintCost: t?.hints === 'cost' ? String(t.cost) : '' });
   }
-  const parsed = newAssignmentInput.safeParse({ ...v, opensAt: '2000-01-01T00:00', dueAt: '2000-01-02T00:00' });
+  const parsed = newAssignmentInput.safeParse({ ...v, audience: 'cohort', students: '', opensAt: '2000-01-01T00:00', dueAt: '2000-01-02T00:00' });
   const auto = parsed.success ? targetOf(parsed.data, practiceTarget(a.target)?.set ?? 'x').title : null;
   v.title = a.title === auto ? '' : a.title;
   return v;
+}
+
+/**
+ * The chosen students of a form, checked against the cohort's roster: every one must be enrolled in this cohort
+ * (422, naming each who is not). [] for the whole cohort.
+ */
+async function chosenOf(db: Db, cohortId: string, input: z.infer<typeof newAssignmentInput>): Promise<string[]> {
+  if (input.audience !== 'chosen') return [];
+  const enrolled = new Set((await db.enrollment.findMany({ where: { cohortId, userId: { in: input.students } }, select: { userId: true } })).map((e) => e.userId));
+  const strangers = input.students.filter((id) => !enrolled.has(id));
+  if (strangers.length) {
+    const users = new Map((await db.user.findMany({ where: { id: { in: strangers } }, select: { id: true, name: true, email: true } })).map((u) => [u.id, u]));
+    const messages = strangers.map((id) => {
+      const u = users.get(id);
+      return u ? `${u.name || u.email} (${u.email}) is not in this cohort.` : `“${id.slice(0, 40)}” is not a student of this cohort.`;
+    });
+    throw new HttpError(422, messages.length === 1 ? messages[0] : `${messages.length} of the chosen students are not in this cohort.`, { students: messages });
+  }
+  return input.students;
 }
 
 export async function createAssignment(db: Db, who: Who, cohortId: string, form: z.input<typeof newAssignmentInput>, tzOffsetMin = 0, seed = Math.floor(Math.random() * 2 ** 31).toString(36)) {
@@ -167,11 +244,15 @@ export async function createAssignment(db: Db, who: Who, cohortId: string, form:
   const parsed = newAssignmentInput.safeParse(form);
   if (!parsed.success) throw new HttpError(422, 'Check the highlighted fields.', fieldErrors(parsed.error));
   const input = parsed.data;
+  const chosen = await chosenOf(db, cohortId, input);
   const { target, title } = targetOf(input, seed);
   const assignment = await db.assignment.create({
-    data: { cohortId, kind: input.kind, target, title: input.title || title, opensAt: fromLocal(input.opensAt, tzOffsetMin), dueAt: fromLocal(input.dueAt, tzOffsetMin), createdById: who.id },
+    data: {
+      cohortId, kind: input.kind, target, title: input.title || title, opensAt: fromLocal(input.opensAt, tzOffsetMin), dueAt: fromLocal(input.dueAt, tzOffsetMin), createdById: who.id,
+      ...(chosen.length ? { students: { create: chosen.map((userId) => ({ userId })) } } : {}),
+    },
   });
-  await db.auditEvent.create({ data: { actorId: who.id, action: 'assignment.create', target: `cohort:${cohortId}`, detail: { id: assignment.id, kind: input.kind, target } } });
+  await db.auditEvent.create({ data: { actorId: who.id, action: 'assignment.create', target: `cohort:${cohortId}`, detail: { id: assignment.id, kind: input.kind, target, ...(chosen.length ? { students: chosen } : {}) } } });
   return assignment;
 }
 
@@ -181,28 +262,35 @@ export async function createAssignment(db: Db, who: Who, cohortId: string, form:
  * A practice set keeps its seed, so the items answered so far still count. Audited with the values before and after.
  */
 export async function updateAssignment(db: Db, who: Who, assignmentId: string, form: Record<string, unknown>, tzOffsetMin = 0) {
-  const a = await db.assignment.findUnique({ where: { id: assignmentId } });
-  if (!a) throw new HttpError(404, 'There is no such assignment.');
+  const a = await db.assignment.findUnique({ where: { id: assignmentId }, include: { students: { select: { userId: true } } } });
+  if (!a) throw new HttpError(404, 'There is no such assignment (it may have been deleted).');
   await cohortFor(db, who, a.cohortId);
   const parsed = newAssignmentInput.safeParse({ ...form, kind: a.kind });
   if (!parsed.success) throw new HttpError(422, 'Check the highlighted fields.', fieldErrors(parsed.error));
   const input = parsed.data;
+  const chosen = await chosenOf(db, a.cohortId, input);
   const seed = a.kind === 'practice' ? (practiceTarget(a.target)?.set ?? Math.floor(Math.random() * 2 ** 31).toString(36)) : '';
   const { target, title } = targetOf(input, seed);
   const data = { target, title: input.title || title, opensAt: fromLocal(input.opensAt, tzOffsetMin), dueAt: fromLocal(input.dueAt, tzOffsetMin) };
-  const updated = await db.assignment.update({ where: { id: a.id }, data });
-  const before = { target: a.target, title: a.title, opensAt: a.opensAt.toISOString(), dueAt: a.dueAt.toISOString() };
-  const after = { target, title: data.title, opensAt: data.opensAt.toISOString(), dueAt: data.dueAt.toISOString() };
+  const [, updated] = await db.$transaction([
+    db.assignmentStudent.deleteMany({ where: { assignmentId: a.id } }),
+    db.assignment.update({ where: { id: a.id }, data: { ...data, ...(chosen.length ? { students: { create: chosen.map((userId) => ({ userId })) } } : {}) } }),
+  ]);
+  const was = a.students.map((s) => s.userId).sort();
+  const before = { target: a.target, title: a.title, opensAt: a.opensAt.toISOString(), dueAt: a.dueAt.toISOString(), students: was.length ? was : 'whole cohort' };
+  const after = { target, title: data.title, opensAt: data.opensAt.toISOString(), dueAt: data.dueAt.toISOString(), students: chosen.length ? [...chosen].sort() : 'whole cohort' };
   await db.auditEvent.create({ data: { actorId: who.id, action: 'assignment.update', target: `cohort:${a.cohortId}`, detail: { id: a.id, kind: a.kind, before, after } } });
   return updated;
 }
 
 export async function deleteAssignment(db: Db, who: Who, assignmentId: string) {
   const a = await db.assignment.findUnique({ where: { id: assignmentId } });
-  if (!a) throw new HttpError(404, 'There is no such assignment.');
+  if (!a) throw new HttpError(404, 'That assignment is already gone (deleted, perhaps in another tab).');
   await cohortFor(db, who, a.cohortId);
-  await db.assignment.delete({ where: { id: assignmentId } });
+  const { count } = await db.assignment.deleteMany({ where: { id: assignmentId } });
+  if (!count) throw new HttpError(404, 'That assignment is already gone (deleted, perhaps in another tab).');
   await db.auditEvent.create({ data: { actorId: who.id, action: 'assignment.delete', target: `cohort:${a.cohortId}`, detail: { id: a.id, kind: a.kind, target: a.target } } });
+  return a;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -240,13 +328,27 @@ export interface StudentRow {
   /** percent of the category's bank items whose latest answer was right (categories the bank covers) */
   mastery: Partial<Record<CategoryId, number>>;
   lastActive: Date | null;
-  statuses: AssignmentStatus[];
+  /** per assignment (the dashboard's order): its status, or null when it is given to chosen students and this is not one */
+  statuses: (AssignmentStatus | null)[];
   mockBest: number | null;
 }
 
 export interface CohortDashboard {
   students: StudentRow[];
-  assignments: { id: string; kind: string; target: string; title: string; opensAt: Date; dueAt: Date; href: string; counts: Record<string, number> }[];
+  assignments: {
+    id: string;
+    kind: string;
+    target: string;
+    title: string;
+    opensAt: Date;
+    dueAt: Date;
+    href: string;
+    /** the students it is given to: null for the whole cohort */
+    chosen: { userId: string; name: string; email: string }[] | null;
+    /** how many students it is given to (the counts add up to this) */
+    assigned: number;
+    counts: Record<string, number>;
+  }[];
   /** per category: the share of students who have mastered at least MASTERED_AT percent of it */
   readiness: { category: CategoryId; label: string; mastered: number; meanMastery: number }[];
   /** submitted mock exams: one row per 10-point band */
@@ -417,9 +519,11 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
 
   const [enrollments, assignments] = await Promise.all([
     db.enrollment.findMany({ where: { cohortId }, select: { joinedAt: true, user: { select: { id: true, name: true, email: true } } } }),
-    db.assignment.findMany({ where: { cohortId }, orderBy: { dueAt: 'asc' } }),
+    db.assignment.findMany({ where: { cohortId }, orderBy: { dueAt: 'asc' }, include: { students: { select: { userId: true } } } }),
   ]);
   const ids = enrollments.map((e) => e.user.id);
+  // per assignment, its chosen students (null: the whole cohort); a student outside them is "not assigned"
+  const targets = assignments.map((x) => (x.students.length ? new Set(x.students.map((s) => s.userId)) : null));
   const [lessons, mocks, figures, practice, scenarioAttempts, failedChecks] = await Promise.all([
     cohortLessons(db, cohortId),
     cohortMocks(db, cohortId),
@@ -477,7 +581,7 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
       accuracy: a.answered ? Math.round((100 * a.correct) / a.answered) : null,
       mastery,
       lastActive: a.last ? new Date(a.last) : null,
-      statuses: assignments.map((x, i) => statusOf(x, practice[i]?.get(e.user.id) ?? assignmentProgress(x, a.activity), now)),
+      statuses: assignments.map((x, i) => (targets[i] && !targets[i].has(e.user.id) ? null : statusOf(x, practice[i]?.get(e.user.id) ?? assignmentProgress(x, a.activity), now))),
       mockBest: a.mockBest,
     };
   });
@@ -514,8 +618,15 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     students,
     assignments: assignments.map((x, i) => {
       const counts: Record<string, number> = Object.fromEntries(ASSIGNMENT_STATES.map((k) => [k, 0]));
-      for (const s of students) counts[s.statuses[i].state] += 1;
-      return { id: x.id, kind: x.kind, target: x.target, title: x.title, opensAt: x.opensAt, dueAt: x.dueAt, href: assignmentHref(x), counts };
+      let assigned = 0;
+      for (const s of students) {
+        const st = s.statuses[i];
+        if (!st) continue;
+        counts[st.state] += 1;
+        assigned += 1;
+      }
+      const chosen = targets[i] ? students.filter((s) => targets[i]!.has(s.userId)).map((s) => ({ userId: s.userId, name: s.name, email: s.email })).sort((p, q) => (p.name < q.name ? -1 : p.name > q.name ? 1 : 0)) : null;
+      return { id: x.id, kind: x.kind, target: x.target, title: x.title, opensAt: x.opensAt, dueAt: x.dueAt, href: assignmentHref(x), chosen, assigned, counts };
     }),
     readiness: cats.map((c) => ({
       category: c,
@@ -525,8 +636,8 @@ export async function cohortDashboard(db: Db, who: Who, cohortId: string, now: D
     })),
     mockBands: bands,
     missed: missedRows,
-    scenarios: cohortScenarioRows(students.length, assignments, scenarioAttempts, failedChecks),
-    studentScenarios: studentScenarioRows(students, scenarioAttempts),
+    scenarios: cohortScenarioRows(ids, assignments.map((x, i) => ({ ...x, targets: targets[i] })), scenarioAttempts, failedChecks),
+    studentScenarios: studentScenarioRows(students, scenarioAttempts, costedAssignments(assignments.map((x, i) => ({ ...x, targets: targets[i] })))),
   };
 }
 
@@ -585,7 +696,7 @@ const isUser = (userId: string) => Prisma.sql`a."userId" = ${userId}`;
 
 /** A student's own open assignments across their cohorts, with status (for /learn). */
 export async function myAssignments(db: Db, who: Who, now: Date) {
-  const enrollments = await db.enrollment.findMany({ where: { userId: who.id }, select: { cohort: { select: { name: true, assignments: { where: { opensAt: { lte: now } }, orderBy: { dueAt: 'asc' } } } } } });
+  const enrollments = await db.enrollment.findMany({ where: { userId: who.id }, select: { cohort: { select: { name: true, assignments: { where: { opensAt: { lte: now }, ...forStudent(who.id) }, orderBy: { dueAt: 'asc' } } } } } });
   const list = enrollments.flatMap((e) => e.cohort.assignments.map((a) => ({ ...a, cohort: e.cohort.name })));
   if (!list.length) return { cohorts: enrollments.length, items: [] };
   const [{ lessons, responses, mocks }, scenarios] = await Promise.all([activityOf(db, [who.id]), scenarioAttemptsOf(db, isUser(who.id))]);

@@ -21,7 +21,8 @@ let cohortId = '';
 /** The reference: every answer read into JS and counted there (ties broken as the SQL version documents). */
 async function reference(db: Db, id: string, at: Date): Promise<Omit<CohortDashboard, 'scenarios' | 'studentScenarios'>> {
   const enrollments = await db.enrollment.findMany({ where: { cohortId: id }, select: { joinedAt: true, user: { select: { id: true, name: true, email: true } } } });
-  const assignments = await db.assignment.findMany({ where: { cohortId: id }, orderBy: { dueAt: 'asc' } });
+  const assignments = await db.assignment.findMany({ where: { cohortId: id }, orderBy: { dueAt: 'asc' }, include: { students: { select: { userId: true } } } });
+  const given = (x: (typeof assignments)[number], uid: string) => !x.students.length || x.students.some((s) => s.userId === uid);
   const ids = enrollments.map((e) => e.user.id);
   const lessons = await db.lessonProgress.findMany({ where: { userId: { in: ids } } });
   const responses = await db.response.findMany({ where: { attempt: { userId: { in: ids } } }, include: { attempt: true }, orderBy: { answeredAt: 'asc' } });
@@ -93,7 +94,7 @@ async function reference(db: Db, id: string, at: Date): Promise<Omit<CohortDashb
       accuracy: answered ? Math.round((100 * correct) / answered) : null,
       mastery: Object.fromEntries(cats.map((c) => [c, Math.round((1000 * (masteredIn.get(c) ?? 0)) / bankCount.get(c)!) / 10])),
       lastActive: last ? new Date(last) : null,
-      statuses: assignments.map((x) => assignmentStatus(x, activity, at)),
+      statuses: assignments.map((x) => (given(x, uid) ? assignmentStatus(x, activity, at) : null)),
       mockBest,
     };
   });
@@ -106,8 +107,9 @@ async function reference(db: Db, id: string, at: Date): Promise<Omit<CohortDashb
     students,
     assignments: assignments.map((x, i) => {
       const counts: Record<string, number> = { done: 0, late: 0, 'in-progress': 0, missing: 0, open: 0, upcoming: 0 };
-      for (const s of students) counts[s.statuses[i].state] += 1;
-      return { id: x.id, kind: x.kind, target: x.target, title: x.title, opensAt: x.opensAt, dueAt: x.dueAt, href: assignmentHref(x), counts };
+      for (const s of students) if (s.statuses[i]) counts[s.statuses[i].state] += 1;
+      const chosen = x.students.length ? students.filter((s) => given(x, s.userId)).map((s) => ({ userId: s.userId, name: s.name, email: s.email })).sort((p, q) => (p.name < q.name ? -1 : p.name > q.name ? 1 : 0)) : null;
+      return { id: x.id, kind: x.kind, target: x.target, title: x.title, opensAt: x.opensAt, dueAt: x.dueAt, href: assignmentHref(x), chosen, assigned: students.filter((s) => given(x, s.userId)).length, counts };
     }),
     readiness: cats.map((c) => ({
       category: c,
@@ -222,6 +224,11 @@ beforeAll(async () => {
       });
     }
   }
+  // two assignments given to chosen students only (the rest of the cohort: not assigned)
+  for (const [title, uids] of [['Practice 2', ['stu1', 'stu2', 'stu6', 'stu13']], ['Scenario', ['stu0', 'stu1', 'stu2', 'stu3', 'stu5']]] as const) {
+    const a = (await db.assignment.findFirst({ where: { cohortId, title } }))!;
+    await db.assignmentStudent.createMany({ data: uids.map((userId) => ({ assignmentId: a.id, userId })) });
+  }
 });
 afterAll(async () => t?.drop());
 
@@ -239,10 +246,19 @@ describe('cohort dashboard counted in the database', () => {
 
   it('shows every assignment state the data has, and nothing for a student who has done nothing', async () => {
     const d = await cohortDashboard(t.db, inst, cohortId, now);
-    const states = new Set(d.students.flatMap((s) => s.statuses.map((x) => x.state)));
+    const states = new Set(d.students.flatMap((s) => s.statuses.map((x) => x?.state)));
     for (const state of ['done', 'late', 'in-progress', 'missing', 'upcoming']) expect(states).toContain(state);
     expect(d.students.find((s) => s.userId === 'stu13')).toMatchObject({ lessons: 0, answered: 0, accuracy: null, lastActive: null, mockBest: null });
     // the broken practice target is never done, as before
     expect(d.assignments.find((a) => a.title === 'Broken target')!.counts.done).toBe(0);
+    // chosen students: the others are not assigned (null) and not counted
+    const i = d.assignments.findIndex((a) => a.title === 'Practice 2');
+    expect(d.assignments[i]).toMatchObject({ assigned: 4, chosen: ['stu1', 'stu13', 'stu2', 'stu6'].map((u) => ({ userId: u, name: `Student ${u.slice(3)}`, email: `${u}@school.edu` })) });
+    expect(Object.values(d.assignments[i].counts).reduce((n, c) => n + c, 0)).toBe(4);
+    expect(d.students.filter((s) => s.statuses[i] === null)).toHaveLength(10);
+    expect(d.assignments.find((a) => a.title === 'Lesson')).toMatchObject({ chosen: null, assigned: 14 });
+    // the scenario (hints cost, 10 points each by default) is given to 5: the others are not counted as not started
+    expect(d.scenarios[0].notStarted).toBe(5 - d.studentScenarios.filter((r) => ['stu0', 'stu1', 'stu2', 'stu3', 'stu5'].includes(r.userId)).length);
+    expect(d.studentScenarios.filter((r) => r.score !== null).map((r) => r.userId).sort()).toEqual(d.studentScenarios.map((r) => r.userId).filter((u) => ['stu0', 'stu1', 'stu2', 'stu3', 'stu5'].includes(u)).sort());
   });
 });

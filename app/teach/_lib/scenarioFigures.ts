@@ -3,9 +3,11 @@
 // lists), unlike the answers, which are counted in SQL.
 // Time to fix: the student's first passed attempt, start to the passing "Check my fix"; hints: the hints taken in
 // that attempt (the latest attempt's when none passed). Most-failed check: the check that failed most often over
-// every "Check my fix" of the cohort's attempts at that scenario.
+// every "Check my fix" of the cohort's attempts at that scenario. Score: for a student given the scenario by an
+// assignment whose hints cost (scenarioScore.ts), that assignment's score (the first such assignment by due date).
 import { findScenario } from '@/content/scenarios';
 import { scenarioTarget, type ScenarioRun } from './assignmentStatus';
+import { scenarioScore } from './scenarioScore';
 
 export interface ScenarioAttemptFigures {
   userId: string;
@@ -39,6 +41,8 @@ export interface StudentScenarioRow {
   fixMs: number | null;
   hints: number;
   firstStarted: Date;
+  /** the assignment score out of 100 when the student's assignment of it has "hints cost"; null otherwise */
+  score: number | null;
 }
 
 export interface CohortScenarioRow {
@@ -54,6 +58,36 @@ export interface CohortScenarioRow {
   medianHints: number | null;
   mostFailedCheck: string;
   mostFailedCount: number;
+  /** median assignment score of the students who started it, when it is assigned with "hints cost" */
+  medianScore: number | null;
+}
+
+/** A scenario assignment whose hints cost points, with the students it is given to (null: the whole cohort). */
+export interface CostedAssignment {
+  scenarioId: string;
+  opensAt: Date;
+  cost: number;
+  targets: Set<string> | null;
+}
+
+/** The cohort's "hints cost" scenario assignments, earliest due first. */
+export function costedAssignments(assignments: { kind: string; target: string; opensAt: Date; dueAt: Date; targets: Set<string> | null }[]): CostedAssignment[] {
+  return [...assignments]
+    .sort((x, y) => x.dueAt.getTime() - y.dueAt.getTime())
+    .flatMap((a) => {
+      const t = a.kind === 'scenario' ? scenarioTarget(a.target) : null;
+      return t?.hints === 'cost' ? [{ scenarioId: t.id, opensAt: a.opensAt, cost: t.cost, targets: a.targets }] : [];
+    });
+}
+
+/** A student's score for a scenario: from the first attempt started after the assignment opened that passed (0 if none). */
+function scoreOf(userId: string, scenarioId: string, attempts: ScenarioAttemptFigures[], costed: CostedAssignment[]): number | null {
+  const a = costed.find((c) => c.scenarioId === scenarioId && (!c.targets || c.targets.has(userId)));
+  if (!a) return null;
+  const passed = attempts
+    .filter((x) => x.status === 'passed' && x.finishedAt && x.startedAt >= a.opensAt)
+    .sort((x, y) => x.finishedAt!.getTime() - y.finishedAt!.getTime())[0];
+  return scenarioScore({ fixed: Boolean(passed), hints: passed?.hints ?? 0, cost: a.cost });
 }
 
 export const scenarioRunOf = (r: ScenarioAttemptFigures): ScenarioRun => ({ scenarioId: r.scenarioId, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, hints: r.hints });
@@ -68,7 +102,7 @@ export function median(xs: number[]): number | null {
 const titleOf = (id: string) => findScenario(id)?.title ?? id;
 
 /** One row per student and scenario they have started (attempts in start order). */
-export function studentScenarioRows(students: { userId: string; name: string; email: string }[], attempts: ScenarioAttemptFigures[]): StudentScenarioRow[] {
+export function studentScenarioRows(students: { userId: string; name: string; email: string }[], attempts: ScenarioAttemptFigures[], costed: CostedAssignment[] = []): StudentScenarioRow[] {
   // student → scenario → attempts
   const byUser = new Map<string, Map<string, ScenarioAttemptFigures[]>>();
   for (const a of attempts) {
@@ -94,19 +128,37 @@ export function studentScenarioRows(students: { userId: string; name: string; em
         fixMs: passed ? passed.finishedAt!.getTime() - passed.startedAt.getTime() : null,
         hints: (passed ?? latest).hints,
         firstStarted: sorted[0].startedAt,
+        score: scoreOf(s.userId, latest.scenarioId, sorted, costed),
       });
     }
   }
   return rows.sort((x, y) => (x.name === y.name ? (x.title < y.title ? -1 : 1) : x.name < y.name ? -1 : 1));
 }
 
-/** One row per scenario assigned to the cohort or played by one of its `studentCount` students. */
-export function cohortScenarioRows(studentCount: number, assignments: { kind: string; target: string }[], attempts: ScenarioAttemptFigures[], failedChecks: FailedCheckCount[]): CohortScenarioRow[] {
-  const assigned = new Set(assignments.filter((a) => a.kind === 'scenario').map((a) => scenarioTarget(a.target)?.id).filter((x): x is string => Boolean(x)));
+/**
+ * One row per scenario assigned to the cohort or played by one of its students (`studentIds`). Not started: of the
+ * students it is given to (every assignment's chosen students, or the whole cohort if one is the whole cohort's;
+ * the whole cohort for a scenario played but not assigned), those with no attempt.
+ */
+export function cohortScenarioRows(
+  studentIds: string[],
+  assignments: { kind: string; target: string; opensAt: Date; dueAt: Date; targets?: Set<string> | null }[],
+  attempts: ScenarioAttemptFigures[],
+  failedChecks: FailedCheckCount[],
+): CohortScenarioRow[] {
+  const audience = new Map<string, Set<string> | null>();
+  for (const a of assignments) {
+    const id = a.kind === 'scenario' ? scenarioTarget(a.target)?.id : undefined;
+    if (!id) continue;
+    const soFar = audience.has(id) ? audience.get(id)! : new Set<string>();
+    audience.set(id, !a.targets || !soFar ? null : new Set([...soFar, ...a.targets]));
+  }
+  const assigned = new Set(audience.keys());
   const ids = [...new Set([...assigned, ...attempts.map((a) => a.scenarioId)])];
   const perStudent = studentScenarioRows(
     [...new Set(attempts.map((a) => a.userId))].map((userId) => ({ userId, name: userId, email: '' })),
     attempts,
+    costedAssignments(assignments.map((a) => ({ ...a, targets: a.targets ?? null }))),
   );
   return ids
     .map((id) => {
@@ -116,6 +168,9 @@ export function cohortScenarioRows(studentCount: number, assignments: { kind: st
         .filter((f) => f.scenarioId === id)
         .sort((x, y) => y.n - x.n || (x.label < y.label ? -1 : 1))[0] ?? { label: '', n: 0 };
       const passed = rows.filter((r) => r.state === 'passed');
+      const given = audience.get(id) ?? null;
+      const started = new Set(rows.map((r) => r.userId));
+      const scores = rows.flatMap((r) => (r.score === null ? [] : [r.score]));
       return {
         scenarioId: id,
         title: titleOf(id),
@@ -123,11 +178,12 @@ export function cohortScenarioRows(studentCount: number, assignments: { kind: st
         done: passed.length,
         inProgress: rows.filter((r) => r.state === 'in-progress').length,
         gaveUp: rows.filter((r) => r.state === 'gave-up').length,
-        notStarted: studentCount - rows.length,
+        notStarted: (given ? [...given] : studentIds).filter((u) => !started.has(u)).length,
         medianFixMs: median(passed.map((r) => r.fixMs!)),
         medianHints: median(passed.map((r) => r.hints)),
         mostFailedCheck: check,
         mostFailedCount: count,
+        medianScore: median(scores),
       };
     })
     .sort((x, y) => Number(y.assigned) - Number(x.assigned) || (x.title < y.title ? -1 : 1));

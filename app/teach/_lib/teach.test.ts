@@ -58,8 +58,12 @@ describe('assignmentStatus', () => {
   });
 
   it('parses a scenario target', () => {
-    expect(scenarioTarget('id=split-study&hints=cost&minutes=25')).toEqual({ id: 'split-study', hints: 'cost', minutes: 25 });
+    // hints that cost: 10 points each unless the target says otherwise
+    expect(scenarioTarget('id=split-study&hints=cost&minutes=25')).toEqual({ id: 'split-study', hints: 'cost', minutes: 25, cost: 10 });
+    expect(scenarioTarget('id=split-study&hints=cost&minutes=25&cost=15')).toEqual({ id: 'split-study', hints: 'cost', minutes: 25, cost: 15 });
+    expect(scenarioTarget('id=split-study&hints=cost&minutes=25&cost=0')).toBeNull();
     expect(scenarioTargetString({ id: 'split-study', hints: 'none', minutes: 9 })).toBe('id=split-study&hints=none&minutes=9');
+    expect(scenarioTargetString({ id: 'split-study', hints: 'cost', minutes: 9, cost: 25 })).toBe('id=split-study&hints=cost&minutes=9&cost=25');
     for (const bad of ['id=split-study&hints=maybe&minutes=25', 'id=Split_Study&hints=none&minutes=25', 'id=x&hints=none&minutes=0', 'id=x&hints=none', 'split-study']) expect(scenarioTarget(bad)).toBeNull();
     expect(median([])).toBeNull();
     expect(median([3, 1, 2])).toBe(2);

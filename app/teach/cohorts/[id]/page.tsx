@@ -14,8 +14,8 @@ import type { ScenarioState } from '../../_lib/scenarioFigures';
 import { orPage } from '../../_lib/access';
 import { SortableTable, type Row } from '../../_components/SortableTable';
 import { MockScoreChart, ReadinessChart } from '../../_components/CohortCharts';
-import { AssignmentForm } from '../../_components/CohortForms';
-import { deleteAssignmentAction, moveStudentAction, removeStudentAction } from '../../actions';
+import { AssignmentForm, DeleteAssignmentButton, MoveStudentForm, RemoveStudentButton } from '../../_components/CohortForms';
+import { givenTo } from '../../_lib/tables';
 
 export const metadata: Metadata = { title: 'Cohort' };
 export const dynamic = 'force-dynamic';
@@ -56,9 +56,25 @@ function Section({ title, id, table, children, note }: { title: string; id: stri
   );
 }
 
-export default async function CohortPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string | string[] }> }) {
+/** Who an assignment is given to, under its title: "Whole cohort" or "3 students: A, B, C…". */
+function GivenTo({ chosen }: { chosen: { name: string; email: string }[] | null }) {
+  if (!chosen) return <span className="block text-xs text-slate-500" data-testid="assignment-given-to">Whole cohort</span>;
+  const names = chosen.map((c) => c.name || c.email);
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')}…` : names.join(', ');
+  return (
+    <span className="block text-xs text-slate-500" title={givenTo({ chosen })} data-testid="assignment-given-to">
+      {names.length ? `${names.length} student${names.length === 1 ? '' : 's'}: ${shown}` : 'No students left'}
+    </span>
+  );
+}
+
+export default async function CohortPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string | string[]; left?: string | string[]; emptied?: string | string[] }> }) {
   const { id } = await params;
-  const editId = (await searchParams).edit;
+  const query = await searchParams;
+  const editId = query.edit;
+  // after Remove / Move (the student's row is gone): what happened, and the assignments deleted with them
+  const left = query.left === 'removed' || query.left === 'moved' ? query.left : null;
+  const emptied = typeof query.emptied === 'string' && /^\d{1,3}$/.test(query.emptied) ? Number(query.emptied) : 0;
   const viewer = await pageRequiresRole('instructor', `/teach/cohorts/${id}`);
   const db = getDb();
   const cohort = await orPage(cohortFor(db, viewer, id));
@@ -68,6 +84,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
   const lessonChoices = allLessons().map((l) => ({ slug: l.slug, title: l.frontmatter.title }));
   const categoryChoices = cats.map((c) => ({ id: c, label: CATEGORIES[c].label }));
   const scenarioChoices = loadScenarios().map((x) => ({ id: x.id, title: x.title, minutes: x.timeBudgetMinutes }));
+  const roster = d.students.map((s) => ({ userId: s.userId, name: s.name, email: s.email }));
   const editing = typeof editId === 'string' ? d.assignments.find((a) => a.id === editId) : undefined;
 
   const studentRows: Row[] = d.students.map((s) => ({
@@ -83,28 +100,17 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
       ...Object.fromEntries(
         d.assignments.map((a, i) => {
           const st = s.statuses[i];
-          return [`a${i}`, { sort: st.state, show: <span className={`badge ${STATE_STYLE[st.state]}`} title={a.kind === 'practice' ? `${st.done} of ${st.of} items` : undefined}>{STATE_LABEL[st.state]}{a.kind === 'practice' && st.state !== 'done' && st.state !== 'late' ? ` ${st.done}/${st.of}` : ''}</span>}];
+          if (!st) return [`a${i}`, { sort: null, show: <span className="text-slate-400" title="Given to other chosen students" data-testid="not-assigned">—</span> }];
+          const score = st.score === undefined ? '' : ` · ${st.score} pts`;
+          return [`a${i}`, { sort: st.state, show: <span className={`badge ${STATE_STYLE[st.state]}`} title={a.kind === 'practice' ? `${st.done} of ${st.of} items` : st.score !== undefined ? `Assignment score ${st.score} of 100` : undefined}>{STATE_LABEL[st.state]}{a.kind === 'practice' && st.state !== 'done' && st.state !== 'late' ? ` ${st.done}/${st.of}` : ''}{score}</span>}];
         }),
       ),
       actions: {
         sort: null,
         show: (
           <div className="flex flex-wrap items-center gap-1">
-            {others.length > 0 && (
-              <form action={moveStudentAction} className="flex items-center gap-1">
-                <input type="hidden" name="cohortId" value={id} />
-                <input type="hidden" name="userId" value={s.userId} />
-                <select name="to" className="field py-0.5 text-xs" aria-label={`Move ${s.name} to`}>
-                  {others.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-                </select>
-                <button type="submit" className="btn-ghost text-xs">Move</button>
-              </form>
-            )}
-            <form action={removeStudentAction}>
-              <input type="hidden" name="cohortId" value={id} />
-              <input type="hidden" name="userId" value={s.userId} />
-              <button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Remove ${s.name}`}>Remove</button>
-            </form>
+            {others.length > 0 && <MoveStudentForm cohortId={id} userId={s.userId} name={s.name} others={others.map((o) => ({ id: o.id, name: o.name }))} />}
+            <RemoveStudentButton cohortId={id} userId={s.userId} name={s.name} />
           </div>
         ),
       },
@@ -130,6 +136,13 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
         </div>
       </div>
 
+      {left && (
+        <p role="status" className="mt-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid="student-left">
+          Student {left} {left === 'moved' ? 'to the other cohort' : 'from the cohort'}.
+          {emptied > 0 && ` ${emptied === 1 ? 'One assignment was' : `${emptied} assignments were`} given only to them and ${emptied === 1 ? 'has' : 'have'} been deleted (recorded in the audit log).`}
+        </p>
+      )}
+
       <Section title="Assignments" id={id} table="assignments">
         <SortableTable
           label="Assignments"
@@ -139,10 +152,10 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
           rows={d.assignments.map((a) => ({
             id: a.id,
             cells: {
-              title: { sort: a.title, show: <span><a href={a.href} className="text-brand-700 hover:underline">{a.title}</a>{a.kind === 'scenario' && <ScenarioOptions target={a.target} />}</span> },
+              title: { sort: a.title, show: <span><a href={a.href} className="text-brand-700 hover:underline">{a.title}</a>{a.kind === 'scenario' && <ScenarioOptions target={a.target} />}<GivenTo chosen={a.chosen} /></span> },
               opens: { sort: a.opensAt.toISOString(), show: when(a.opensAt) },
               due: { sort: a.dueAt.toISOString(), show: when(a.dueAt) },
-              done: { sort: a.counts.done },
+              done: { sort: a.counts.done, show: <span title={`${a.counts.done} of the ${a.assigned} student${a.assigned === 1 ? '' : 's'} it is given to`}>{a.counts.done}<span className="text-slate-400"> / {a.assigned}</span></span> },
               late: { sort: a.counts.late },
               running: { sort: a.counts['in-progress'] },
               missing: { sort: a.counts.missing },
@@ -151,11 +164,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
                 show: (
                   <div className="flex items-center gap-1">
                     <Link href={`/teach/cohorts/${id}?edit=${a.id}#edit-assignment`} scroll={false} className="btn-ghost text-xs" aria-label={`Edit ${a.title}`} data-testid="edit-assignment-link"><Pencil className="h-3.5 w-3.5" aria-hidden />Edit</Link>
-                    <form action={deleteAssignmentAction}>
-                      <input type="hidden" name="cohortId" value={id} />
-                      <input type="hidden" name="assignmentId" value={a.id} />
-                      <button type="submit" className="btn-ghost text-xs text-red-700" aria-label={`Delete ${a.title}`}>Delete</button>
-                    </form>
+                    <DeleteAssignmentButton cohortId={id} assignmentId={a.id} title={a.title} />
                   </div>
                 ),
               },
@@ -174,17 +183,18 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
               lessons={lessonChoices}
               categories={categoryChoices}
               scenarios={scenarioChoices}
+              roster={roster}
               edit={{ id: editing.id, values: formValuesOf(editing), opensAt: editing.opensAt.toISOString(), dueAt: editing.dueAt.toISOString() }}
             />
           </div>
         )}
         <div className="mt-4 border-t border-slate-200 pt-4">
           <h3 className="mb-2 text-sm font-semibold">New assignment</h3>
-          <AssignmentForm cohortId={id} lessons={lessonChoices} categories={categoryChoices} scenarios={scenarioChoices} />
+          <AssignmentForm cohortId={id} lessons={lessonChoices} categories={categoryChoices} scenarios={scenarioChoices} roster={roster} />
         </div>
       </Section>
 
-      <Section title="Students" id={id} table="students" note="Mastery: share of the category’s bank items whose latest answer was right. Assignment status: done by the due date, late after it, in progress while a scenario attempt runs, missing when past due and not done.">
+      <Section title="Students" id={id} table="students" note="Mastery: share of the category’s bank items whose latest answer was right. Assignment status: done by the due date, late after it, in progress while a scenario attempt runs, missing when past due and not done; — when it is given to other chosen students.">
         <SortableTable
           label="Students"
           testId="students-table"
@@ -213,7 +223,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
         </Section>
       </div>
 
-      <Section title="Fault scenarios" id={id} table="scenarios" note="Scenarios assigned to the cohort or played by its students. Time to fix: a student’s first passing attempt, Start to the passing check; hints: those taken in it. Most-failed check: over every “Check my fix” of the cohort.">
+      <Section title="Fault scenarios" id={id} table="scenarios" note="Scenarios assigned to the cohort or played by its students. Not started: of the students it is given to. Time to fix: a student’s first passing attempt, Start to the passing check; hints: those taken in it. Most-failed check: over every “Check my fix” of the cohort. Score (when hints cost points): 100 for a fix, less the cost of each hint taken; 0 until fixed.">
         <SortableTable
           label="Fault scenarios"
           testId="scenarios-table"
@@ -227,6 +237,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
             { key: 'fix', label: 'Median time to fix', numeric: true },
             { key: 'hints', label: 'Median hints', numeric: true },
             { key: 'check', label: 'Most-failed check' },
+            ...(d.scenarios.some((x) => x.medianScore !== null) ? [{ key: 'score', label: 'Median score', numeric: true }] : []),
           ]}
           rows={d.scenarios.map((x) => ({
             id: x.scenarioId,
@@ -239,6 +250,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
               fix: { sort: x.medianFixMs, show: fixTime(x.medianFixMs) },
               hints: { sort: x.medianHints },
               check: { sort: x.mostFailedCheck || null, show: x.mostFailedCheck ? <span className="block min-w-48 max-w-xs text-sm">{x.mostFailedCheck} <span className="text-slate-500">({x.mostFailedCount}×)</span></span> : '–' },
+              score: { sort: x.medianScore, show: x.medianScore === null ? '–' : `${x.medianScore} / 100` },
             },
           }))}
         />
@@ -255,6 +267,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
               { key: 'attempts', label: 'Attempts', numeric: true },
               { key: 'fix', label: 'Time to fix', numeric: true },
               { key: 'hints', label: 'Hints', numeric: true },
+              ...(d.studentScenarios.some((x) => x.score !== null) ? [{ key: 'score', label: 'Score', numeric: true }] : []),
             ]}
             rows={d.studentScenarios.map((x) => ({
               id: `${x.userId}-${x.scenarioId}`,
@@ -265,6 +278,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
                 attempts: { sort: x.attempts },
                 fix: { sort: x.fixMs, show: fixTime(x.fixMs) },
                 hints: { sort: x.hints },
+                score: { sort: x.score, show: x.score === null ? '–' : `${x.score} / 100` },
               },
             }))}
           />
@@ -297,5 +311,5 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
 function ScenarioOptions({ target }: { target: string }) {
   const t = scenarioTarget(target);
   if (!t) return null;
-  return <span className="block text-xs text-slate-500">{t.minutes} min · {HINT_POLICY_LABEL[t.hints]}</span>;
+  return <span className="block text-xs text-slate-500">{t.minutes} min · {HINT_POLICY_LABEL[t.hints]}{t.hints === 'cost' ? ` (${t.cost} points each)` : ''}</span>;
 }
