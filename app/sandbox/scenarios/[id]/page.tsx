@@ -13,9 +13,12 @@ import { checksOf, formatDuration, hintsOf, nextHint, type CheckRecord, type Hin
 import { ActionForm } from '@/app/_components/ActionForm';
 import { Timer } from '../Timer';
 import { AttemptBadge, DifficultyBadge, LessonLinks } from '../ui';
+import { NetworkLogCopy } from '../NetworkLogCopy';
+import { networkLogOf } from '@/sim/networkLogSnapshot';
 import { now } from '@/app/_lib/clock';
 import { HINT_POLICY_LABEL } from '@/app/teach/_lib/assignmentStatus';
-import { assignedScenario } from '@/app/teach/_lib/scenarioPolicy';
+import { assignedScenario, scenarioAssignmentScore } from '@/app/teach/_lib/scenarioPolicy';
+import { scoreIfFixed } from '@/app/teach/_lib/scenarioScore';
 
 export const dynamic = 'force-dynamic';
 
@@ -35,6 +38,7 @@ function placesFor(s: Scenario) {
     { href: '/sandbox/pacs/nodes', label: 'PACS DICOM nodes' },
     { href: '/sandbox/pacs', label: 'PACS studies' },
     { href: '/sandbox/ris', label: 'RIS orders' },
+    { href: '/sandbox/ris/interfaces', label: 'RIS interfaces (HL7 from the HIS)' },
     { href: '/sandbox/viewer', label: 'Viewer (the archive’s studies)' },
     { href: '/sandbox/reading', label: 'Reading worklist' },
   );
@@ -98,7 +102,10 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
   const faultIds = scenario.faults.map((f) => f.faultId);
   const canFix = signedIn;
   // an instructor's assignment of this scenario sets the hint policy and the time budget (app/teach)
-  const assigned = viewer && !viewer.isGuest ? await assignedScenario(db, viewer.id, id, await now()) : null;
+  const at = await now();
+  const [assigned, scored] = viewer && !viewer.isGuest ? await Promise.all([assignedScenario(db, viewer.id, id, at), scenarioAssignmentScore(db, viewer.id, id, at)]) : [null, null];
+  // "hints cost": what a fix is worth now and after the next hint (app/teach/_lib/scenarioScore.ts)
+  const worth = assigned?.hints === 'cost' && current ? scoreIfFixed(hintsOf(current).length, assigned.cost) : null;
   const budget = assigned?.minutes ?? scenario.timeBudgetMinutes;
 
   return (
@@ -116,7 +123,7 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
         {assigned && (
           <p className="mt-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-brand-900" data-testid="assigned-scenario" data-hints={assigned.hints}>
             Assigned by your instructor (“{assigned.title}”, {assigned.cohort}), due {formatDateTime(assigned.dueAt)}: {assigned.minutes} min, {HINT_POLICY_LABEL[assigned.hints]}
-            {assigned.hints === 'cost' ? ': each hint you take counts against you and your instructor sees it.' : '.'}
+            {assigned.hints === 'cost' ? `: each hint costs ${assigned.cost} points of your assignment score (100 for a fix without hints, 0 until it is fixed); your instructor sees it.` : '.'}
           </p>
         )}
       </div>
@@ -149,13 +156,16 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
                   {assigned?.hints === 'none' ? (
                     <span className="btn-secondary pointer-events-none opacity-60" data-testid="no-hints">No hints in this assignment</span>
                   ) : nextHint(faultIds, hintsOf(current)) ? (
-                    <ActionForm action={hintScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Lightbulb className="h-4 w-4" aria-hidden /> Hint</>} submitClass="btn-secondary" pendingLabel="…" className="flex max-w-xs flex-col items-start gap-1" testId="take-hint" />
+                    <ActionForm action={hintScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Lightbulb className="h-4 w-4" aria-hidden /> Hint</>} submitClass="btn-secondary" pendingLabel="…" className="flex max-w-xs flex-col items-start gap-1" testId="take-hint">
+                      {worth && assigned && <p className="text-xs text-amber-800" data-testid="hint-cost">This hint costs {assigned.cost} points of your assignment score: a fix is worth {worth.now} now, {worth.afterNextHint} after it.</p>}
+                    </ActionForm>
                   ) : (
                     <span className="btn-secondary pointer-events-none opacity-60">No hints left</span>
                   )}
                   <ActionForm action={giveUpScenario} hidden={{ scenarioId: id, attemptId: current.id }} submit={<><Flag className="h-4 w-4" aria-hidden /> Give up</>} submitClass="btn-ghost text-red-700" pendingLabel="Clearing…" className="ml-auto flex flex-col items-end gap-1" testId="give-up" confirm="Give up? The faults are cleared and the attempt is recorded as abandoned." />
                 </div>
                 <HintList hints={hintsOf(current)} />
+                {worth && hintsOf(current).length > 0 && <p className="mt-2 text-sm text-amber-900" data-testid="hint-score">{hintsOf(current).length} hint{hintsOf(current).length === 1 ? '' : 's'} taken × {assigned!.cost} points: fixing it now scores {worth.now} of 100.</p>}
               </section>
               <section className="card" aria-labelledby="checks-heading">
                 <h2 id="checks-heading" className="px-4 pt-4 font-semibold">Your checks</h2>
@@ -177,11 +187,13 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
                   <div><dt className="label">Hints used</dt><dd className="font-medium" data-testid="attempt-hints">{hintsOf(finished).length} of {3 * faultIds.length}</dd></div>
                   <div><dt className="label">Checks</dt><dd className="font-medium" data-testid="attempt-checks">{checksOf(finished).length}</dd></div>
                 </dl>
+                {scored && <p className="mt-3 text-sm font-medium" data-testid="assignment-score">Assignment score (“{scored.title}”, {scored.cohort}): {scored.score} of 100{scored.fixed ? '' : ': not fixed yet'} · each hint cost {scored.cost} points.</p>}
                 <p className="mt-2 text-xs text-slate-500">Started {formatDateTime(finished.startedAt)}{finished.finishedAt ? `, ended ${formatDateTime(finished.finishedAt)}` : ''}.</p>
                 <HintList hints={hintsOf(finished)} />
               </div>
               <h3 className="border-t border-slate-100 px-4 pt-4 text-sm font-semibold">Check history</h3>
               <CheckHistory checks={checksOf(finished)} />
+              <NetworkLogCopy log={networkLogOf(finished)} />
             </section>
           )}
         </div>

@@ -7,6 +7,11 @@ import { computeProgress } from '@/app/_lib/progress';
 import { getDb } from '@/prisma/db';
 import { ProgressChart } from '@/app/account/ProgressChart';
 import { formatDuration } from '@/app/sandbox/scenarios/attempts';
+import { NetworkLogCopy } from '@/app/sandbox/scenarios/NetworkLogCopy';
+import { AttemptBadge } from '@/app/sandbox/scenarios/ui';
+import { findScenario } from '@/content/scenarios';
+import { networkLogOf } from '@/sim/networkLogSnapshot';
+import { formatDateTime } from '@/app/_lib/format';
 import { canReadStudent, studentScenarios } from '../../_lib/cohorts';
 import { SortableTable } from '../../_components/SortableTable';
 import { orPage } from '../../_lib/access';
@@ -21,10 +26,17 @@ export default async function StudentPage({ params }: { params: Promise<{ userId
   const db = getDb();
   const student = await orPage(canReadStudent(db, viewer, userId));
   const at = await now();
-  const [done, responses, scenarios] = await Promise.all([
+  const [done, responses, scenarios, ended] = await Promise.all([
     db.lessonProgress.findMany({ where: { userId }, orderBy: { completedAt: 'desc' } }),
     db.response.findMany({ where: { attempt: { userId } }, select: { questionId: true, correct: true, answeredAt: true } }),
     studentScenarios(db, viewer, userId),
+    // the latest ended attempts, each with the copy of the network log it kept
+    db.scenarioAttempt.findMany({
+      where: { userId, status: { not: 'in-progress' } },
+      orderBy: { finishedAt: 'desc' },
+      take: 10,
+      select: { id: true, scenarioId: true, status: true, startedAt: true, finishedAt: true, networkLog: true },
+    }),
   ]);
   const p = computeProgress(responses, done.map((d) => d.completedAt), questionBank(), at);
   const weakest = [...p.categories].filter((c) => c.answered > 0).sort((a, b) => (a.accuracy ?? 0) - (b.accuracy ?? 0))[0];
@@ -72,6 +84,24 @@ export default async function StudentPage({ params }: { params: Promise<{ userId
           />
         </div>
       </section>
+      {ended.length > 0 && (
+        <section className="card mt-6" aria-labelledby="attempt-logs-heading" data-testid="student-attempt-logs">
+          <h2 id="attempt-logs-heading" className="px-4 pt-4 text-base font-semibold">Latest scenario attempts: what crossed the network</h2>
+          <p className="mt-1 px-4 pb-2 text-xs text-slate-500">A copy of the sandbox&apos;s network log taken when each attempt ended; it outlives the sandbox&apos;s reset.</p>
+          <ol>
+            {ended.map((a) => (
+              <li key={a.id} className="border-t border-slate-100" data-testid="student-attempt">
+                <p className="flex flex-wrap items-center gap-2 px-4 pt-3 text-sm">
+                  <Link href={`/sandbox/scenarios/${a.scenarioId}`} className="font-medium text-brand-700 hover:underline">{findScenario(a.scenarioId)?.title ?? a.scenarioId}</Link>
+                  <AttemptBadge status={a.status} />
+                  <span className="text-xs text-slate-500">{formatDateTime(a.startedAt)}{a.finishedAt ? ` · ${formatDuration(a.finishedAt.getTime() - a.startedAt.getTime())}` : ''}</span>
+                </p>
+                <NetworkLogCopy log={networkLogOf(a)} testId={`attempt-network-log-${a.id}`} />
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
       <section className="card mt-6 overflow-x-auto p-4" aria-label="By category">
         <table className="table-dense">
           <thead><tr><th>Category</th><th className="text-right">Answered</th><th className="text-right">Accuracy</th><th className="text-right">Mastery</th></tr></thead>
