@@ -1,11 +1,12 @@
 // Starts the DICOM services of every sandbox on one listener: used by the daemon (sim/daemon.ts), by the web
 // server in-process, and by tests (port 0 picks a free port).
 import { providerOf, databaseUrl, type Db } from '../prisma/db';
-import { ArchiveFiles } from './archive/archiveFiles';
+import { ArchiveFiles, INCOMING_DIR } from './archive/archiveFiles';
 import { findService } from './archive/findScp';
 import { createGetService } from './archive/getScp';
 import { createMoveService } from './archive/moveScp';
 import { reconcileArchive, type ReconcileResult } from './archive/reconcileArchive';
+import { removeTierLeftovers, type TierLeftovers } from './archive/tierRecovery';
 import { createStorageCommitmentService } from './archive/storageCommitment';
 import { createStorageService, createVerificationService, type DuplicatePolicy } from './archive/storageService';
 import { startDimseServer } from './dimse/dimseServer';
@@ -28,6 +29,11 @@ export interface DicomServicesOptions {
   databaseUrl?: string;
   /** index archived files that have no index row before listening (default true; see reconcileArchive.ts) */
   reconcile?: boolean;
+  /**
+   * also remove index rows whose file is missing (default false: reported only). The daemon turns it on: it owns
+   * ARCHIVE_DIR; tests and embedders that index rows without files keep them.
+   */
+  removeOrphanRows?: boolean;
 }
 
 export interface DicomServices {
@@ -36,6 +42,10 @@ export interface DicomServices {
   files: ArchiveFiles;
   /** what the start-up reconciliation found (undefined when it was turned off) */
   reconciled?: ReconcileResult;
+  /** unreferenced copies an interrupted tier migration or restore left, removed before the reconciliation (tierRecovery.ts) */
+  tierLeftovers?: TierLeftovers;
+  /** partial files a crash left in ARCHIVE_DIR/.incoming, removed before listening */
+  sweptTempFiles: number;
   close(): Promise<void>;
 }
 
@@ -73,15 +83,40 @@ export function servicesByRole(opts: { db: Db; files: ArchiveFiles; duplicatePol
   return { archive, worklist: [verification, createWorklistService(opts.db), createMppsService(opts.db)] };
 }
 
+/** Logs what the reconciliation did (every removed row by name) and puts removed rows in the audit trail. */
+async function reportReconciliation(db: Db, r: ReconcileResult) {
+  if (r.indexed.length) console.log(`archive: indexed ${r.indexed.length} stored file(s) that had no index row (e.g. after a crash or a power loss)`);
+  for (const s of r.skipped.slice(0, 20)) console.error(`archive: cannot index ${s.path}: ${s.why}`);
+  if (r.skipped.length > 20) console.error(`archive: … and ${r.skipped.length - 20} more file(s) that cannot be indexed`);
+  for (const o of r.orphanRows.removed) console.warn(`archive: removed the index row of ${o.sopInstanceUid}: its file ${o.path} is missing`);
+  for (const k of r.orphanRows.kept) console.warn(`archive: ${k.count} index row(s) of sandbox ${k.sandboxId} name a missing file: ${k.why}`);
+  if (r.orphanRows.removed.length) {
+    await db.auditEvent.create({
+      data: {
+        action: 'archive.recover',
+        target: 'archive',
+        reason: 'start-up recovery: index rows whose file is missing',
+        detail: { removed: r.orphanRows.removed.length, rows: r.orphanRows.removed.slice(0, 1000) },
+      },
+    });
+  }
+}
+
 export async function startDicomServices(opts: DicomServicesOptions): Promise<DicomServices> {
   if (providerOfDb(opts.db, opts.databaseUrl) === 'sqlite') await tuneSqlite(opts.db);
+  // start-up recovery, before the listener accepts anything: partial writes, then the index against the files
   const files = new ArchiveFiles(opts.archiveDir);
-  await files.init();
+  const { swept } = await files.init();
+  if (swept) console.log(`archive: removed ${swept} partial file(s) an interrupted write left in ${INCOMING_DIR}`);
   let reconciled: ReconcileResult | undefined;
+  let tierLeftovers: TierLeftovers | undefined;
   if (opts.reconcile ?? true) {
-    reconciled = await reconcileArchive(opts.db, files);
-    if (reconciled.indexed.length) console.log(`archive: indexed ${reconciled.indexed.length} stored file(s) that had no index row (e.g. after a power loss)`);
-    for (const s of reconciled.skipped.slice(0, 20)) console.error(`archive: cannot index ${s.path}: ${s.why}`);
+    // first the copies a tier switch left, so that the reconciliation never indexes one as another instance
+    tierLeftovers = await removeTierLeftovers(opts.db, files);
+    if (tierLeftovers.removed.length) console.log(`archive: removed ${tierLeftovers.removed.length} unreferenced copy(ies) an interrupted tier migration, restore or correction left`);
+    for (const k of tierLeftovers.kept.slice(0, 20)) console.warn(`archive: kept ${k.path}: ${k.why}`);
+    reconciled = await reconcileArchive(opts.db, files, { removeOrphanRows: opts.removeOrphanRows });
+    await reportReconciliation(opts.db, reconciled);
   }
   const services = servicesByRole({ db: opts.db, files, duplicatePolicy: opts.duplicatePolicy });
   for (const [role, extra] of Object.entries(opts.extraServices ?? {})) services[role] = [...(services[role] ?? []), ...extra];
@@ -99,6 +134,8 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
     host: server.host,
     files,
     reconciled,
+    tierLeftovers,
+    sweptTempFiles: swept,
     async close() {
       await server.close();
       await files.close();
