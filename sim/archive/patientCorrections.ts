@@ -344,14 +344,16 @@ export async function rejectInstances(db: Db, sandboxId: string, input: z.input<
       await files.remove(rel).catch(() => undefined);
       throw e;
     }
-    // 2. the rejected rows, and the series they leave empty
+    // 2. their files, BEFORE their rows: a crash in between then leaves rows without files, which the daemon's
+    // start-up recovery removes (reconcileArchive.ts). The other order would leave files without rows, which recovery
+    // indexes again as complete instances: a rejected image, perhaps of the wrong patient, back on the PACS.
+    for (const r of rows) await files.remove(r.filePath).catch((e) => console.error(`[corrections] could not remove ${r.filePath}: ${(e as Error).message}`));
+    // 3. the rejected rows, and the series they leave empty
     const seriesIds = [...new Set(rows.map((r) => r.seriesRefId))];
     await db.$transaction(async (tx) => {
       await tx.instance.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
       await tx.series.deleteMany({ where: { id: { in: seriesIds }, instances: { none: {} } } });
     });
-    // 3. their files, and the folders left empty
-    for (const r of rows) await files.remove(r.filePath).catch((e) => console.error(`[corrections] could not remove ${r.filePath}: ${(e as Error).message}`));
     for (const d of new Set(rows.map((r) => dirname(r.filePath)))) await rmdir(files.absolute(d)).catch(() => undefined);
   } finally {
     await files.close();

@@ -203,8 +203,10 @@ export const wrongPatient = defineFault({
     const { ArchiveFiles } = await import('../archive/archiveFiles');
     const files = new ArchiveFiles(resolve(archiveDirFromEnv()));
     try {
-      await db.instance.deleteMany({ where: { sandboxId, OR: [{ sopInstanceUid: { in: u.sopInstanceUids } }, { series: { studyRefId: { in: studies.map((s) => s.id) } } }] } });
+      // files first: a crash in between leaves rows without files, which start-up recovery removes (not files without
+      // rows, which it would index again)
       for (const i of instances) await files.remove(i.filePath).catch(() => undefined);
+      await db.instance.deleteMany({ where: { sandboxId, OR: [{ sopInstanceUid: { in: u.sopInstanceUids } }, { series: { studyRefId: { in: studies.map((s) => s.id) } } }] } });
     } finally {
       await files.close();
     }

@@ -237,8 +237,9 @@ async function clearStored(db: Db, sandboxId: string, u: Undo) {
   const instances = await db.instance.findMany({ where: { sandboxId, sopInstanceUid: { in: u.sopInstanceUids } }, select: { id: true, filePath: true, seriesRefId: true } });
   const files = new ArchiveFiles(resolve(archiveDirFromEnv()));
   try {
-    await db.instance.deleteMany({ where: { id: { in: instances.map((i) => i.id) } } });
+    // files first: a crash in between leaves rows without files, which start-up recovery removes
     for (const i of instances) await files.remove(i.filePath).catch(() => undefined);
+    await db.instance.deleteMany({ where: { id: { in: instances.map((i) => i.id) } } });
   } finally {
     await files.close();
   }
