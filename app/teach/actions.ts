@@ -49,7 +49,12 @@ export async function createAssignmentAction(_prev: FormResult | null, form: For
     const viewer = await requireRole('instructor');
     const values = submitted(form);
     const parsed = newAssignmentInput.safeParse(values);
-    if (!parsed.success) return { ok: false, error: 'Check the highlighted fields.', fields: fieldErrors(parsed.error), values };
+    if (!parsed.success) {
+      const fields = fieldErrors(parsed.error);
+      // e.g. a fault drill whose faults cannot go together: the sentence is the refusal
+      console.warn(`[teach] assignment refused (422): ${Object.entries(fields).map(([k, m]) => `${k}: ${m.join(' ')}`).join('; ')}`);
+      return { ok: false, error: 'Check the highlighted fields.', fields, values };
+    }
     const tz = Number(values.tzOffset);
     const a = await createAssignment(getDb(), viewer, values.cohortId ?? '', parsed.data, Number.isFinite(tz) && Math.abs(tz) <= 900 ? tz : 0);
     revalidatePath(`/teach/cohorts/${a.cohortId}`);

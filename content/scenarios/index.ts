@@ -5,9 +5,11 @@
 import { findFault } from '../../sim/faults/catalogue';
 import { isSandboxPlace } from '../places';
 import { SCENARIO_DATA } from './data';
+import { buildDrill, DrillError, drillOptions, drillOptionsOf, type DrillOption } from './drill';
 import { scenarioSchema, type Scenario } from './schema';
 
 export { DIFFICULTIES, scenarioSchema, type Difficulty, type Scenario } from './schema';
+export { conflictOf, DRILL_CHOICE, DRILL_MAX_FAULTS, DRILL_MAX_MINUTES, DrillError, drillIdOf, isDrillId, type DrillOption } from './drill';
 
 /** What is wrong with one raw scenario (empty when it is valid). */
 export function scenarioProblems(raw: unknown): string[] {
@@ -46,6 +48,33 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
   return list;
 }
 
+/** The faults a drill may inject (drill.ts), from the written scenarios. */
+export function faultDrillOptions(): DrillOption[] {
+  return drillOptions(loadScenarios());
+}
+
+/** The scenario of a fault drill of these faults (`fault-id` or `fault-id.mode`); DrillError says why not. */
+export function drillScenario(keys: readonly string[]): Scenario {
+  return buildDrill(keys, loadScenarios());
+}
+
+// drills asked for by id (the scenario page, the dashboards' titles): built once each; ids are canonical, so the
+// cache holds one entry per set of faults (bounded all the same: an id comes from a URL)
+const drills = new Map<string, Scenario | null>();
+
+/** A written scenario by id, or the fault drill a `drill~…` id names (only its canonical, sorted form). */
 export function findScenario(id: string): Scenario | undefined {
-  return loadScenarios().find((s) => s.id === id);
+  const keys = drillOptionsOf(id);
+  if (!keys) return loadScenarios().find((s) => s.id === id);
+  if (!drills.has(id)) {
+    let s: Scenario | null = null;
+    try {
+      s = drillScenario(keys);
+    } catch (e) {
+      if (!(e instanceof DrillError)) throw e;
+    }
+    if (drills.size >= 500) drills.clear();
+    drills.set(id, s && s.id === id ? s : null);
+  }
+  return drills.get(id) ?? undefined;
 }

@@ -79,6 +79,15 @@ async function finish(db: Db, attemptId: string, status: 'passed' | 'abandoned',
   return db.scenarioAttempt.findUniqueOrThrow({ where: { id: attemptId } });
 }
 
+/**
+ * The order's Reason for the Requested Procedure (0040,1002), LO: at most 64 characters, so a fault drill's long
+ * title ("Fault drill: wrong port, archive full, …") is cut short there.
+ */
+export function reasonFor(s: Pick<Scenario, 'title'>): string {
+  const r = `Fault scenario: ${s.title}`;
+  return r.length > 64 ? `${r.slice(0, 61).trimEnd()}...` : r;
+}
+
 export interface StartOptions {
   /** Runs once the sandbox is free, before anything is injected: the student's sandbox is reset to a fresh state here. */
   prepare?: () => Promise<unknown>;
@@ -131,7 +140,7 @@ export async function startAttempt(db: Db, sandboxId: string, userId: string, sc
             scheduledStationAeTitle: c.config.localAeTitle,
             scheduledStartDate: localDicomDate(now),
             scheduledStartTime: `${String(now.getHours()).padStart(2, '0')}${String(now.getMinutes()).padStart(2, '0')}`,
-            reason: `Fault scenario: ${scenario.title}`,
+            reason: reasonFor(scenario),
           },
           { actorId: userId, reason: `fault scenario ${scenario.id}` },
         );

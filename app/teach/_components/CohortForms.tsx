@@ -47,6 +47,10 @@ const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000
 const KIND_LABEL: Record<string, string> = { practice: 'Practice set', lesson: 'Lesson', mock: 'Mock exam', scenario: 'Fault scenario' };
 
 export interface ScenarioChoice { id: string; title: string; minutes: number }
+/** A fault a drill may inject (content/scenarios/drill.ts): its key, the catalogue title, its scanner, its budget. */
+export interface DrillChoice { key: string; title: string; modalityAe: string; minutes: number }
+/** What the Scenario select sends for a fault drill (content/scenarios/drillId.ts DRILL_CHOICE). */
+const DRILL = 'drill';
 /** A student of the cohort's roster, as the Students table shows them. */
 export interface RosterEntry { userId: string; name: string; email: string }
 
@@ -87,6 +91,43 @@ function Audience({ state, roster, audience, setAudience, chosen }: { state: Sta
 }
 
 /**
+ * A fault drill's faults: the catalogue's, ticked (sent as `faults`, one field per tick). Whether they go together is
+ * the server's to say when the form is saved (the sentence appears here). No label here may contain the words the
+ * form's other fields are found by (Scenario, Hints, Due…).
+ */
+function DrillFaults({ state, drills, ticked, setTicked, max }: { state: State; drills: DrillChoice[]; ticked: Set<string>; setTicked: (s: Set<string>) => void; max: number }) {
+  const id = useId();
+  const msgs = state && !state.ok ? state.fields?.faults : undefined;
+  const toggle = (key: string, on: boolean) => {
+    const next = new Set(ticked);
+    if (on) next.add(key);
+    else next.delete(key);
+    setTicked(next);
+  };
+  return (
+    <fieldset className="space-y-2" aria-describedby={msgs ? `${id}-note ${id}-err` : `${id}-note`} data-testid="drill-faults">
+      <legend className="label">Faults for the drill</legend>
+      <p id={`${id}-note`} className="text-xs text-slate-500">
+        Tick up to {max}. The student is told only what people would notice, not the cause; each fault is set up as in its written story, on the scanner shown. Faults that cannot run together are refused when you save, with the reason.
+      </p>
+      <div className="rounded-md border border-slate-200 bg-white p-2" role="group" aria-label="Catalogue faults">
+        <ul className="grid gap-1 sm:grid-cols-2">
+          {drills.map((d) => (
+            <li key={d.key}>
+              <label className="flex items-start gap-2 text-sm">
+                <input type="checkbox" name="faults" value={d.key} checked={ticked.has(d.key)} onChange={(e) => toggle(d.key, e.target.checked)} className="mt-0.5 h-4 w-4 shrink-0 rounded border-slate-300" />
+                <span className="min-w-0">{d.title} <span className="badge ml-1 bg-slate-100 text-slate-600">{d.modalityAe}</span></span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      </div>
+      {msgs && <div id={`${id}-err`} role="alert" className="text-xs text-red-700">{msgs.map((m) => <p key={m}>{m}</p>)}</div>}
+    </fieldset>
+  );
+}
+
+/**
  * A new assignment, or (with `edit`) an existing one: its kind stays, the rest is the same form with the same
  * checks and messages. Dates are shown and typed in the instructor's local time (known only in the browser).
  */
@@ -95,6 +136,8 @@ export function AssignmentForm({
   lessons,
   categories,
   scenarios,
+  drills = [],
+  drillMaxMinutes = 60,
   roster,
   edit,
 }: {
@@ -102,6 +145,9 @@ export function AssignmentForm({
   lessons: { slug: string; title: string }[];
   categories: { id: string; label: string }[];
   scenarios: ScenarioChoice[];
+  /** the faults a fault drill may inject; none: no drill option */
+  drills?: DrillChoice[];
+  drillMaxMinutes?: number;
   roster: RosterEntry[];
   edit?: { id: string; values: Record<string, string>; opensAt: string; dueAt: string };
 }) {
@@ -111,6 +157,7 @@ export function AssignmentForm({
   const [kind, setKind] = useState(v('kind', 'practice'));
   const [scenario, setScenario] = useState(v('scenario'));
   const [hints, setHints] = useState(v('hints', 'allowed'));
+  const [ticked, setTicked] = useState(() => new Set(v('faults').split(',').filter(Boolean)));
   const [audience, setAudience] = useState(v('audience', 'cohort'));
   // ticked: what was sent when refused (none ticked is none), else the edited assignment's
   const chosen = new Set((state && !state.ok ? (state.values?.students ?? '') : (edit?.values.students ?? '')).split(',').filter(Boolean));
@@ -127,7 +174,9 @@ export function AssignmentForm({
     setDates({ opens: local(now), due: local(due), tz: now.getTimezoneOffset() });
   }, [edit]);
   if (!dates) return <p className="text-sm text-slate-500">Loading the form…</p>;
-  const budget = scenarios.find((x) => x.id === scenario)?.minutes;
+  // a drill's budget: its faults' scenarios' budgets added up, capped (content/scenarios/drill.ts)
+  const drillBudget = drills.filter((d) => ticked.has(d.key)).reduce((sum, d) => sum + d.minutes, 0);
+  const budget = scenario === DRILL ? (drillBudget ? Math.min(drillMaxMinutes, drillBudget) : undefined) : scenarios.find((x) => x.id === scenario)?.minutes;
   const name = edit ? 'Edit assignment' : 'New assignment';
   return (
     <form key={key} action={action} aria-label={name} className="space-y-3" noValidate data-testid={edit ? 'edit-assignment' : 'new-assignment'}>
@@ -198,6 +247,7 @@ export function AssignmentForm({
                 <select id={a.id} name="scenario" value={scenario} onChange={(e) => setScenario(e.target.value)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy}>
                   <option value="">Choose a scenario</option>
                   {scenarios.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+                  {drills.length > 0 && <option value={DRILL}>Fault drill: choose the faults…</option>}
                 </select>
               )}
             </Field>
@@ -216,11 +266,12 @@ export function AssignmentForm({
               </Field>
             )}
             <Field state={state} name="minutes" label="Time budget (minutes)">
-              {(a) => <input id={a.id} name="minutes" inputMode="numeric" defaultValue={v('minutes')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={3} placeholder={budget ? `${budget} (the scenario’s)` : 'the scenario’s'} />}
+              {(a) => <input id={a.id} name="minutes" inputMode="numeric" defaultValue={v('minutes')} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} maxLength={3} placeholder={budget ? `${budget} (the ${scenario === DRILL ? 'drill' : 'scenario'}’s)` : 'the scenario’s'} />}
             </Field>
           </>
         )}
       </div>
+      {kind === 'scenario' && scenario === DRILL && <DrillFaults state={state} drills={drills} ticked={ticked} setTicked={setTicked} max={3} />}
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Field state={state} name="opensAt" label="Opens">{(a) => <input id={a.id} type="datetime-local" name="opensAt" defaultValue={v('opensAt', dates.opens)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} />}</Field>
         <Field state={state} name="dueAt" label="Due">{(a) => <input id={a.id} type="datetime-local" name="dueAt" defaultValue={v('dueAt', dates.due)} className="field" aria-invalid={a.invalid} aria-describedby={a.describedBy} />}</Field>

@@ -7,6 +7,7 @@
 // Done after the due date is late; not done by the due date is missing (unless an attempt is still running).
 import { z } from 'zod';
 import { DEFAULT_HINT_COST, scenarioScore } from './scenarioScore';
+import { DRILL_ID_PATTERN } from '@/content/scenarios/drillId';
 
 export type AssignmentKind = 'lesson' | 'practice' | 'mock' | 'scenario';
 export type AssignmentState = 'done' | 'late' | 'in-progress' | 'missing' | 'open' | 'upcoming';
@@ -74,7 +75,8 @@ export const HINT_POLICY_LABEL: Record<HintPolicy, string> = { allowed: 'hints a
  * shown to the student before and after they take it and to the instructor on the dashboard.
  */
 export const scenarioTargetSchema = z.object({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  /** a written scenario's id, or a fault drill's (`drill~<fault>~<fault>`, content/scenarios/drillId.ts) */
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).or(z.string().regex(DRILL_ID_PATTERN)),
   hints: z.enum(HINT_POLICIES),
   minutes: z.coerce.number().int().min(1).max(240),
   cost: z.coerce.number().int().min(1).max(100).default(DEFAULT_HINT_COST),

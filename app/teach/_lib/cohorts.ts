@@ -9,7 +9,7 @@ import { allLessons, questionBank } from '@/app/_lib/content';
 import { fieldErrors, HttpError } from '@/app/_lib/errors';
 import { hasRole } from '@/app/_lib/roles';
 import type { Viewer } from '@/app/_lib/session';
-import { findScenario, loadScenarios } from '@/content/scenarios';
+import { DRILL_CHOICE, DrillError, drillScenario, findScenario, isDrillId, loadScenarios } from '@/content/scenarios';
 import { assignmentHref, assignmentProgress, assignmentStatus, ASSIGNMENT_STATES, forStudent, HINT_POLICIES, practiceTarget, scenarioTarget, scenarioTargetString, statusOf, type AssignmentProgress, type AssignmentStatus, type HintPolicy, type StudentActivity } from './assignmentStatus';
 import { cohortScenarioRows, costedAssignments, scenarioRunOf, studentScenarioRows, type CohortScenarioRow, type FailedCheckCount, type ScenarioAttemptFigures, type StudentScenarioRow } from './scenarioFigures';
 import { newJoinCode, normalizeJoinCode } from './joinCode';
@@ -138,7 +138,13 @@ export const newAssignmentInput = z
     category: z.string().default(''),
     size: z.coerce.number().default(10),
     mockSize: z.coerce.number().default(20),
+    /** a written scenario's id, or DRILL_CHOICE ("drill") with the drill's faults in `faults` */
     scenario: z.string().default(''),
+    /** scenario=drill: the faults ticked (`fault-id` or `fault-id.mode`; the form sends them comma-joined) */
+    faults: z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((v) => [...new Set((typeof v === 'string' ? v.split(',') : v).map((x) => x.trim()).filter(Boolean))]),
     hints: z.string().default('allowed'),
     /** the scenario's time budget in minutes; empty: the scenario's own */
     minutes: z.string().trim().default(''),
@@ -162,7 +168,11 @@ export const newAssignmentInput = z
     if (v.kind === 'practice' && !(PRACTICE_SIZES as readonly number[]).includes(v.size)) ctx.addIssue({ code: 'custom', path: ['size'], message: `Choose ${PRACTICE_SIZES.join(', ')} items.` });
     if (v.kind === 'mock' && !(MOCK_SIZES as readonly number[]).includes(v.mockSize)) ctx.addIssue({ code: 'custom', path: ['mockSize'], message: 'Choose a 20- or 50-item mock exam.' });
     if (v.kind === 'scenario') {
-      if (!loadScenarios().some((x) => x.id === v.scenario)) ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'Choose a fault scenario.' });
+      if (v.scenario === DRILL_CHOICE) {
+        // the faults must go together (content/scenarios/drill.ts): refused here, in a sentence, when saved
+        const why = drillRefusal(v.faults);
+        if (why) ctx.addIssue({ code: 'custom', path: ['faults'], message: why });
+      } else if (!loadScenarios().some((x) => x.id === v.scenario)) ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'Choose a fault scenario.' });
       if (!(HINT_POLICIES as readonly string[]).includes(v.hints)) ctx.addIssue({ code: 'custom', path: ['hints'], message: 'Choose whether hints are allowed.' });
       if (v.minutes && !(/^\d{1,3}$/.test(v.minutes) && Number(v.minutes) >= 1 && Number(v.minutes) <= 240)) {
         ctx.addIssue({ code: 'custom', path: ['minutes'], message: 'Enter whole minutes from 1 to 240, or leave it empty for the scenario’s own budget.' });
@@ -175,6 +185,20 @@ export const newAssignmentInput = z
     if (v.students.length > 1000) ctx.addIssue({ code: 'custom', path: ['students'], message: 'At most 1,000 students.' });
     if (v.dueAt <= v.opensAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'The due date must be after the opening date.' });
   });
+
+/** Why a fault drill of these faults cannot be assigned, in a sentence; null when it can. */
+function drillRefusal(faults: string[]): string | null {
+  try {
+    drillScenario(faults);
+    return null;
+  } catch (e) {
+    if (e instanceof DrillError) return e.message;
+    throw e;
+  }
+}
+
+/** The scenario a checked form names: the written one, or the fault drill of the ticked faults. */
+const scenarioOf = (input: z.infer<typeof newAssignmentInput>) => (input.scenario === DRILL_CHOICE ? drillScenario(input.faults) : findScenario(input.scenario)!);
 
 /** Form times are the instructor's wall clock; `tzOffsetMin` is their browser's getTimezoneOffset(). */
 export function fromLocal(value: string, tzOffsetMin: number): Date {
@@ -191,7 +215,7 @@ function targetOf(input: z.infer<typeof newAssignmentInput>, seed: string): { ta
     return { target, title: `Practice: ${input.size} items, ${scope}` };
   }
   if (input.kind === 'scenario') {
-    const s = findScenario(input.scenario)!;
+    const s = scenarioOf(input);
     const minutes = input.minutes ? Number(input.minutes) : s.timeBudgetMinutes;
     const cost = input.hintCost ? Number(input.hintCost) : DEFAULT_HINT_COST;
     return { target: scenarioTargetString({ id: s.id, hints: input.hints as HintPolicy, minutes, cost }), title: `Scenario: ${s.title}` };
@@ -204,7 +228,7 @@ function targetOf(input: z.infer<typeof newAssignmentInput>, seed: string): { ta
  * is the one made from the target, so that changing the target renames it as a new assignment would be named.
  */
 export function formValuesOf(a: { kind: string; target: string; title: string; chosen?: { userId: string }[] | null }): Record<string, string> {
-  const v: Record<string, string> = { kind: a.kind, lesson: '', category: '', size: '10', mockSize: '20', scenario: '', hints: 'allowed', minutes: '', hintCost: '', audience: a.chosen ? 'chosen' : 'cohort', students: (a.chosen ?? []).map((s) => s.userId).join(',') };
+  const v: Record<string, string> = { kind: a.kind, lesson: '', category: '', size: '10', mockSize: '20', scenario: '', faults: '', hints: 'allowed', minutes: '', hintCost: '', audience: a.chosen ? 'chosen' : 'cohort', students: (a.chosen ?? []).map((s) => s.userId).join(',') };
   if (a.kind === 'lesson') v.lesson = a.target;
   else if (a.kind === 'practice') {
     const t = practiceTarget(a.target);
@@ -212,7 +236,8 @@ export function formValuesOf(a: { kind: string; target: string; title: string; c
   } else if (a.kind === 'mock') v.mockSize = a.target;
   else if (a.kind === 'scenario') {
     const t = scenarioTarget(a.target);
-    Object.assign(v, { scenario: t?.id ?? '', hints: t?.hints ?? 'allowed', minutes: t ? String(t.minutes) : '', hintCost: t?.hints === 'cost' ? String(t.cost) : '' });
+    const drill = t && isDrillId(t.id) ? findScenario(t.id) : undefined;
+    Object.assign(v, { scenario: drill ? DRILL_CHOICE : (t?.id ?? ''), faults: drill ? t!.id.split('~').slice(1).join(',') : '', hints: t?.hints ?? 'allowed', minutes: t ? String(t.minutes) : '', hintCost: t?.hints === 'cost' ? String(t.cost) : '' });
   }
   const parsed = newAssignmentInput.safeParse({ ...v, audience: 'cohort', students: '', opensAt: '2000-01-01T00:00', dueAt: '2000-01-02T00:00' });
   const auto = parsed.success ? targetOf(parsed.data, practiceTarget(a.target)?.set ?? 'x').title : null;

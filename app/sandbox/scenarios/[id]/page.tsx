@@ -132,7 +132,7 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
         <div className="space-y-5 lg:col-span-2">
           <section className="card p-5" aria-labelledby="story-heading">
             <h2 id="story-heading" className="font-semibold">The story</h2>
-            <p className="mt-2 text-slate-700" data-testid="scenario-story">{scenario.story}</p>
+            <p className="mt-2 whitespace-pre-line text-slate-700" data-testid="scenario-story">{scenario.story}</p>
             <h3 className="mt-4 text-sm font-semibold">Your task</h3>
             <p className="mt-1 text-slate-700" data-testid="scenario-task">{scenario.task}</p>
           </section>

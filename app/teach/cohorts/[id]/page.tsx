@@ -6,7 +6,7 @@ import { allLessons } from '@/app/_lib/content';
 import { now } from '@/app/_lib/clock';
 import { CATEGORIES, type CategoryId } from '@/content/schema';
 import { getDb } from '@/prisma/db';
-import { loadScenarios } from '@/content/scenarios';
+import { DRILL_MAX_MINUTES, faultDrillOptions, loadScenarios } from '@/content/scenarios';
 import { formatDuration } from '@/app/sandbox/scenarios/attempts';
 import { cohortDashboard, cohortFor, cohortsFor, formValuesOf } from '../../_lib/cohorts';
 import { HINT_POLICY_LABEL, scenarioTarget, type AssignmentState } from '../../_lib/assignmentStatus';
@@ -84,6 +84,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
   const lessonChoices = allLessons().map((l) => ({ slug: l.slug, title: l.frontmatter.title }));
   const categoryChoices = cats.map((c) => ({ id: c, label: CATEGORIES[c].label }));
   const scenarioChoices = loadScenarios().map((x) => ({ id: x.id, title: x.title, minutes: x.timeBudgetMinutes }));
+  const drillChoices = faultDrillOptions().map((o) => ({ key: o.key, title: o.title, modalityAe: o.modalityAe, minutes: o.source.timeBudgetMinutes }));
   const roster = d.students.map((s) => ({ userId: s.userId, name: s.name, email: s.email }));
   const editing = typeof editId === 'string' ? d.assignments.find((a) => a.id === editId) : undefined;
 
@@ -183,6 +184,8 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
               lessons={lessonChoices}
               categories={categoryChoices}
               scenarios={scenarioChoices}
+              drills={drillChoices}
+              drillMaxMinutes={DRILL_MAX_MINUTES}
               roster={roster}
               edit={{ id: editing.id, values: formValuesOf(editing), opensAt: editing.opensAt.toISOString(), dueAt: editing.dueAt.toISOString() }}
             />
@@ -190,7 +193,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
         )}
         <div className="mt-4 border-t border-slate-200 pt-4">
           <h3 className="mb-2 text-sm font-semibold">New assignment</h3>
-          <AssignmentForm cohortId={id} lessons={lessonChoices} categories={categoryChoices} scenarios={scenarioChoices} roster={roster} />
+          <AssignmentForm cohortId={id} lessons={lessonChoices} categories={categoryChoices} scenarios={scenarioChoices} drills={drillChoices} drillMaxMinutes={DRILL_MAX_MINUTES} roster={roster} />
         </div>
       </Section>
 
