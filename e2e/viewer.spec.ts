@@ -183,7 +183,32 @@ test('a generated CT study: image, presets, drag, scroll, length in mm, tag insp
   await expect(page.getByTestId('overlay-image-1')).toContainText('Im 1/6');
   await expectNotBlank(page, 1);
   await expectNotBlank(page, 0);
+  // linked scrolling: the prior follows by slice position (24 slices against 6 over the same coverage)
+  await page.keyboard.press('Home');
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('overlay-image-0')).toContainText('Im 11/24');
+  // positions are known once the slices are loaded: wait for both series (the thumbnails count them)
+  await expect(page.locator('[data-testid="series-thumb"][data-loaded="24"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="series-thumb"][data-loaded="6"]')).toHaveCount(1);
+  await page.getByTestId('link-scroll').click();
+  await expect(page.getByTestId('overlay-linked-1')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('overlay-image-0')).toContainText('Im 24/24');
+  // 130 mm further down from slice 11: the prior's nearest slice is its 4th (its slices are 46 mm apart); following by
+  // index would have given its last
+  await expect(page.getByTestId('overlay-image-1')).toContainText('Im 4/6');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('overlay-image-1')).toContainText('Im 1/6');
+  await page.keyboard.press('PageDown');
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('overlay-image-0')).toContainText('Im 21/24');
+  await expect(page.getByTestId('overlay-image-1')).toContainText('Im 3/6');
   await shot(page, 'viewer-ct-prior');
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('overlay-linked-1')).toHaveCount(0);
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('overlay-image-0')).toContainText('Im 24/24');
+  await expect(page.getByTestId('overlay-image-1')).toContainText('Im 3/6');
   expect(errors).toEqual([]);
 });
 
@@ -230,6 +255,7 @@ test('a real JPEG 2000 (lossy) CT from Debian: displays, says it is lossy, windo
 });
 
 test('every compressed transfer syntax of the Debian samples displays', async ({ page }) => {
+  test.setTimeout(180_000); // six studies opened one after the other: ~5 s each on a quiet machine, far more on a busy one
   const errors = consoleErrors(page);
   const dir = mkdtempSync(join(E2E.dir, 'viewer-syntaxes-'));
   mkdirSync(dir, { recursive: true });

@@ -23,6 +23,7 @@ import {
   Grid2x2,
   Hand,
   Keyboard,
+  Link2,
   Loader2,
   Pause,
   Play,
@@ -39,10 +40,12 @@ import { initCornerstone, loadTools } from './cornerstone';
 import type { Toolkit } from './tools';
 import { findPriors, imageIdsOf, loadSeries, openStudy, type ImageRef, type OpenedStudy, type SeriesInfo, type StudyInfo } from './archive';
 import { TagInspector, type InspectorImage } from './TagInspector';
+import { linkedIndex, slicePosition, type Anchor } from './sync';
 import { CT_PRESETS, formatDicomDateShort, formatName, lossyMethodName, type Preset } from './display';
 
 type Layout = '1x1' | '1x2' | '2x2';
 const CELLS: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
+const CELLS_MAX = 4;
 type ToolName = 'WindowLevel' | 'Pan' | 'Zoom' | 'Length' | 'Angle' | 'EllipticalROI';
 const TOOL_NAMES: Record<ToolName, string> = {
   // the tools' own names (static toolName of WindowLevelTool, PanTool, …: tools.ts loads them later)
@@ -87,6 +90,17 @@ interface StudyEntry {
 function numbers(v: unknown): number[] {
   const list = Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : String(v).split('\\');
   return list.map((x) => Number(x)).filter((x) => Number.isFinite(x));
+}
+
+/** An image's slice position (sync.ts), from the metadata of an image already loaded; undefined before it is. */
+function positionOf(imageId: string | undefined): number | undefined {
+  if (!imageId) return undefined;
+  const plane = metaData.get('imagePlaneModule', imageId) as { imagePositionPatient?: unknown; imageOrientationPatient?: unknown; rowCosines?: unknown; columnCosines?: unknown } | undefined;
+  if (!plane) return undefined;
+  const ipp = numbers(plane.imagePositionPatient);
+  const iop = numbers(plane.imageOrientationPatient);
+  const orientation = iop.length >= 6 ? iop : [...numbers(plane.rowCosines), ...numbers(plane.columnCosines)];
+  return slicePosition({ imagePositionPatient: ipp, imageOrientationPatient: orientation });
 }
 
 /** The lossy banner's text parts; metadata providers give the ratio as a number or a DS string, possibly multi-valued. */
@@ -142,6 +156,11 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
   const [inspector, setInspector] = useState(false);
   const [help, setHelp] = useState(false);
   const [current, setCurrent] = useState<(ImageRef | null)[]>([null, null, null, null]);
+  // linked scrolling (sync.ts): where each viewport was when linked, and the index each was last moved to by the link
+  const [linked, setLinked] = useState(false);
+  const linkedRef = useRef(false);
+  const anchors = useRef<(Anchor | null)[]>([null, null, null, null]);
+  const linkMoved = useRef<(number | null)[]>([null, null, null, null]);
 
   const allSeries = useMemo(() => studies.flatMap((s) => s.series ?? []), [studies]);
   const seriesByUid = useMemo(() => new Map(allSeries.map((s) => [s.uid, s])), [allSeries]);
@@ -376,6 +395,57 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
     engine.resize(true, false);
   }, [ready, cellCount, assigned, seriesByUid, base, ids, refreshCell, prefetch]);
 
+  // ---------------------------------------------------------------------------------------------- linked scrolling
+  const anchorOf = useCallback(
+    (cell: number): Anchor | null => {
+      const vp = viewportOf(cell);
+      if (!vp || !vp.getImageIds().length) return null;
+      return { index: vp.getCurrentImageIdIndex(), position: positionOf(vp.getCurrentImageId()) };
+    },
+    [viewportOf],
+  );
+
+  /** viewport `source` showed a new image: with the link on, move the others by the same distance (sync.ts) */
+  const followLink = useCallback(
+    (source: number) => {
+      if (!linkedRef.current) return;
+      const now = anchorOf(source);
+      if (!now) return;
+      if (linkMoved.current[source] === now.index) {
+        linkMoved.current[source] = null; // our own move arriving: not the user's scroll
+        return;
+      }
+      const from = anchors.current[source];
+      if (!from) return;
+      for (let t = 0; t < CELLS_MAX; t++) {
+        const to = anchors.current[t];
+        const vp = t === source ? undefined : viewportOf(t);
+        if (!to || !vp) continue;
+        const ids = vp.getImageIds();
+        const target = linkedIndex(from, now, to, ids.map(positionOf));
+        if (target === vp.getCurrentImageIdIndex()) continue;
+        linkMoved.current[t] = target;
+        void vp.setImageIdIndex(target);
+      }
+    },
+    [anchorOf, viewportOf],
+  );
+
+  const toggleLink = useCallback(() => {
+    const on = !linkedRef.current && cellCount > 1;
+    linkedRef.current = on;
+    anchors.current = [0, 1, 2, 3].map((c) => (on && c < cellCount ? anchorOf(c) : null));
+    linkMoved.current = [null, null, null, null];
+    setLinked(on);
+  }, [anchorOf, cellCount]);
+
+  // a new layout or a different series in a cell ends the link: its anchors no longer describe what is shown
+  useEffect(() => {
+    linkedRef.current = false;
+    anchors.current = [null, null, null, null];
+    setLinked(false);
+  }, [cellCount, assigned]);
+
   // overlays follow every render; the first rendered image is timed for the benchmark
   useEffect(() => {
     if (!ready) return;
@@ -407,6 +477,9 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
       };
       el.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRender);
       el.addEventListener(CoreEnums.Events.STACK_NEW_IMAGE, onRender);
+      const onNewImage: EventListener = () => followLink(c);
+      el.addEventListener(CoreEnums.Events.STACK_NEW_IMAGE, onNewImage);
+      handlers.push([el, onNewImage]);
       el.addEventListener(CoreEnums.Events.IMAGE_LOAD_ERROR, onError);
       handlers.push([el, onRender], [el, onError]);
     }
@@ -418,7 +491,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
         el.removeEventListener(CoreEnums.Events.IMAGE_LOAD_ERROR, h);
       }
     };
-  }, [ready, cellCount, refreshCell, viewportOf]);
+  }, [ready, cellCount, refreshCell, viewportOf, followLink]);
 
   // keep the canvases the size of their cells
   useEffect(() => {
@@ -597,6 +670,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
         i: toggleInvert,
         r: reset,
         t: () => setInspector((v) => !v),
+        s: toggleLink,
         '?': () => setHelp((v) => !v),
         h: () => setHelp((v) => !v),
       };
@@ -617,7 +691,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [scroll, jump, toggleCine, chooseTool, toggleInvert, reset, applyWindow, presets, cells, active]);
+  }, [scroll, jump, toggleCine, chooseTool, toggleInvert, reset, applyWindow, presets, cells, active, toggleLink]);
 
   // ---------------------------------------------------------------------------------------------- view
   const main = studies[0]?.study;
@@ -692,6 +766,11 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
               </button>
             ))}
           </div>
+          {cellCount > 1 && (
+            <button type="button" className={cls(linked)} aria-pressed={linked} onClick={toggleLink} title="Link scrolling: the other viewports follow by slice position (S)" data-testid="link-scroll">
+              <Link2 className="h-4 w-4" aria-hidden /> <span className="sr-only xl:not-sr-only">Link</span>
+            </button>
+          )}
           <div className="mx-1 h-6 w-px bg-slate-700" />
           <button type="button" className={cls(inspector)} aria-pressed={inspector} onClick={() => setInspector((v) => !v)} title="Tag inspector (T)"><FileCode2 className="h-4 w-4" aria-hidden /> Tags</button>
           <button type="button" className={cls(help)} onClick={() => setHelp(true)} title="Keyboard shortcuts (?)"><Keyboard className="h-4 w-4" aria-hidden /><span className="sr-only">Keyboard shortcuts</span></button>
@@ -782,6 +861,11 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
                 />
                 {/* overlays: the four corners, as diagnostic viewers show them */}
                 <div className="pointer-events-none absolute inset-0 select-none p-2 font-mono text-[11px] leading-tight text-slate-100 [text-shadow:0_0_3px_#000]">
+                  {linked && c < cellCount && (
+                    <div className="absolute left-1/2 top-2 flex -translate-x-1/2 items-center gap-1 rounded bg-brand-600/70 px-1.5 py-0.5 text-[10px] font-sans font-semibold uppercase tracking-wide" data-testid={`overlay-linked-${c}`}>
+                      <Link2 className="h-3 w-3" aria-hidden /> Linked
+                    </div>
+                  )}
                   {study && (
                     <div className="absolute left-2 top-2" data-testid={`overlay-patient-${c}`}>
                       <div className="font-semibold">{formatName(study.patientName)}</div>
@@ -879,6 +963,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
                 ['I', 'Invert'],
                 ['R', 'Reset zoom, pan and window'],
                 ['T', 'Tag inspector'],
+                ['S', 'Link scrolling of the viewports (1×2, 2×2)'],
                 ['? or H', 'This help · Esc closes it'],
               ].map(([k, v]) => (
                 <div key={k} className="contents">
