@@ -8,7 +8,12 @@ import { UNCOMPRESSED_TRANSFER_SYNTAXES } from '../dicom/transferSyntaxes';
 import type { AssociationInfo, DatasetRequest, DimseReply, DimseService } from '../dimse/types';
 import { prepareFind, QR_SOP_CLASSES, runFind, unableToProcess, type QrModel } from './query';
 
-/** Let the event loop run (socket writes, an incoming C-CANCEL) every this many responses. */
+/**
+ * Let the event loop run every this many responses. The listener sends the pendings yielded in between as one
+ * batch (one writev: dimseServer.ts, corkUntilTick), and an incoming C-CANCEL can only be read here: the cancel
+ * flag is checked before every match, but a cancel arrives between batches, so at most this many pendings go
+ * out after the peer sent it; the final status is then Cancel, FE00 (PS3.4 C.4.1.1.4).
+ */
 const YIELD_EVERY = 32;
 
 export function modelOfFindSopClass(uid: string): QrModel | undefined {

@@ -75,30 +75,31 @@ export function decodeCommandSet(buf: Buffer): CommandElements | undefined {
 
 /** Encodes a command set with its group length; undefined when an element is outside this codec. */
 export function encodeCommandSet(elements: CommandElements): Buffer | undefined {
-  const items: { element: number; value: Buffer }[] = [];
-  for (const [keyword, v] of Object.entries(elements)) {
+  // one pass to check and measure, one to write into a single buffer: sent once per DIMSE message, C-FIND
+  // pendings included, so no per-element buffers
+  const items: { element: number; vr: CommandVr; value: number | string; length: number }[] = [];
+  let length = 0;
+  for (const keyword in elements) {
+    const v = elements[keyword];
     if (keyword === '_vrMap' || keyword === 'CommandGroupLength' || v === undefined) continue;
     const def = BY_KEYWORD.get(keyword);
     if (!def) return undefined;
     const [element, , vr] = def;
-    let value: Buffer;
+    let item: (typeof items)[number];
     if (vr === 'US' || vr === 'UL') {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0 || n > (vr === 'US' ? 0xffff : 0xffffffff)) return undefined;
-      value = Buffer.alloc(vr === 'US' ? 2 : 4);
-      if (vr === 'US') value.writeUInt16LE(n);
-      else value.writeUInt32LE(n);
+      item = { element, vr, value: n, length: vr === 'US' ? 2 : 4 };
     } else {
       if (typeof v !== 'string') return undefined;
-      const text = Buffer.from(v, 'latin1');
       // even length: UI pads with NUL, the text VRs with a space (PS3.5 6.2)
-      value = text.length % 2 ? Buffer.concat([text, Buffer.from(vr === 'UI' ? '\0' : ' ', 'latin1')]) : text;
+      const bytes = Buffer.byteLength(v, 'latin1');
+      item = { element, vr, value: v, length: bytes + (bytes % 2) };
     }
-    items.push({ element, value });
+    items.push(item);
+    length += 8 + item.length;
   }
   items.sort((a, b) => a.element - b.element);
-  let length = 0;
-  for (const i of items) length += 8 + i.value.length;
   const out = Buffer.allocUnsafe(12 + length);
   out.writeUInt32LE(0, 0); // (0000,0000)
   out.writeUInt32LE(4, 4);
@@ -107,9 +108,15 @@ export function encodeCommandSet(elements: CommandElements): Buffer | undefined 
   for (const i of items) {
     out.writeUInt16LE(0, pos);
     out.writeUInt16LE(i.element, pos + 2);
-    out.writeUInt32LE(i.value.length, pos + 4);
-    i.value.copy(out, pos + 8);
-    pos += 8 + i.value.length;
+    out.writeUInt32LE(i.length, pos + 4);
+    pos += 8;
+    if (i.vr === 'US') out.writeUInt16LE(i.value as number, pos);
+    else if (i.vr === 'UL') out.writeUInt32LE(i.value as number, pos);
+    else {
+      const n = out.write(i.value as string, pos, 'latin1');
+      if (n < i.length) out[pos + n] = i.vr === 'UI' ? 0 : 0x20;
+    }
+    pos += i.length;
   }
   return out;
 }
