@@ -12,7 +12,7 @@ import { applyMigrations } from '../prisma/migrate';
 import { archiveDirFromEnv } from './archive/archiveFiles';
 import { duplicatePolicyFromEnv } from './archive/storageService';
 import { traceSummary } from './dimse/ingestTrace';
-import { maxAssociationsPerSandbox } from './dimse/sandboxLimits';
+import { maxAssociationsPerSandbox, maxDatasetBytes } from './dimse/sandboxLimits';
 import { scheduleDailyOrders } from './ris/seedOrders';
 import { closeOnSignals, runIfEntry } from './processLifecycle';
 import { seedDemo } from './seed';
@@ -32,6 +32,7 @@ export async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`DICOM_PORT must be a port number, not "${process.env.DICOM_PORT}"`);
   // read again at each association; a bad value stops the start here, in words, rather than refusing associations
   maxAssociationsPerSandbox();
+  maxDatasetBytes();
   const services = await startDicomServices({
     db,
     host,

@@ -18,7 +18,7 @@ import { decodeCommandSet, encodeCommandSet } from './commandSet';
 import { FlatDataset } from './flatDataset';
 import { PduError, PduReader, PduType, readPdvs, type Pdv } from './pduReader';
 import { traceMark as mark } from './ingestTrace';
-import { maxAssociationsPerSandbox } from './sandboxLimits';
+import { maxAssociationsPerSandbox, maxDatasetBytes } from './sandboxLimits';
 import type {
   AssociationInfo,
   DatasetRequest,
@@ -155,12 +155,23 @@ class RawDatasetCollector extends EventEmitter {
   readonly chunks: Buffer[] = [];
   length = 0;
   ended = false;
-  constructor(readonly context: DimseContext) {
+  /** more than `limit` bytes arrived: the chunks were dropped and the C-STORE is answered A700 (sandboxLimits.ts) */
+  overLimit = false;
+  constructor(
+    readonly context: DimseContext,
+    readonly limit = Number.MAX_SAFE_INTEGER,
+  ) {
     super();
   }
   write(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
     this.length += chunk.length;
+    if (this.overLimit) return true;
+    if (this.length > this.limit) {
+      this.overLimit = true;
+      this.chunks.length = 0; // let the memory go; the rest of the data set is counted, not kept
+      return true;
+    }
+    this.chunks.push(chunk);
     return true;
   }
   end() {
@@ -601,7 +612,7 @@ class Connection extends Scp {
   // ---- C-STORE: keep the bytes as received -----------------------------------------------------------------
 
   createStoreWritableStream(context: DimseContext) {
-    return new RawDatasetCollector(context) as never;
+    return new RawDatasetCollector(context, maxDatasetBytes()) as never;
   }
 
   createDatasetFromStoreWritableStream(stream: unknown, _context: DimseContext, callback: (d: never) => void) {
@@ -793,6 +804,18 @@ class Connection extends Scp {
   }
 
   cStoreRequest(req: DimseRequest, callback: (r: DimseResponse) => void) {
+    const raw = req.getDataset() as unknown as RawDatasetCollector;
+    if (raw?.overLimit) {
+      // PS3.4 B.2.3: A7xx Refused: Out of Resources; nothing was written
+      const limit = raw.limit;
+      const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+      this.single('C-STORE', req, callback, () => responses.CStoreResponse.fromRequest(req as InstanceType<typeof dimse.requests.CStoreRequest>), async () => ({
+        status: 0xa700,
+        errorComment: `data set over the ${mib(limit)} limit`,
+        logDetail: `the data set is ${mib(raw.length)}, more than this archive takes in one C-STORE (MAX_DATASET_BYTES=${limit}); nothing was stored`,
+      }), { context: raw.context, bytes: raw.length, sopClassUid: req.getAffectedSopClassUid(), sopInstanceUid: req.getAffectedSopInstanceUid() });
+      return;
+    }
     const stall = this.stall;
     if (!stall) return this.storeRequest(req, callback);
     // network-stall fault: the first C-STORE claims the one-shot stall (a conditional update: one association

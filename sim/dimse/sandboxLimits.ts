@@ -23,3 +23,21 @@ export function maxAssociationsPerSandbox(env: Readonly<Record<string, string | 
   if (!r.success) throw new Error(`MAX_ASSOCIATIONS_PER_SANDBOX must be a whole number from 1 to 10000, not "${raw}" (${r.error.issues[0]?.message})`);
   return r.data;
 }
+
+// Per-association bound on one C-STORE data set. The listener holds a data set in memory until its last fragment,
+// then writes and fsyncs it; without a bound a peer could send one endless data set and take the process's memory.
+// Past the bound the rest of that data set is read and dropped (the association stays usable) and the C-STORE is
+// answered A700 "Refused: Out of Resources" (PS3.4 B.2.3) with the limit in the Error Comment. 1 GiB by default:
+// far above any single image a teaching archive meets (a 512-slice enhanced CT is ~270 MB).
+export const DEFAULT_MAX_DATASET_BYTES = 1024 * 1024 * 1024;
+
+const bytes = z.coerce.number({ message: 'a whole number of bytes' }).int('a whole number of bytes').min(1024, 'at least 1024').max(4 * 1024 ** 3, 'at most 4 GiB');
+
+/** MAX_DATASET_BYTES from the environment (default 1 GiB); throws with the reason in words. */
+export function maxDatasetBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env.MAX_DATASET_BYTES?.trim();
+  if (!raw) return DEFAULT_MAX_DATASET_BYTES;
+  const r = bytes.safeParse(raw);
+  if (!r.success) throw new Error(`MAX_DATASET_BYTES must be a whole number of bytes from 1024 to 4 GiB, not "${raw}" (${r.error.issues[0]?.message})`);
+  return r.data;
+}
