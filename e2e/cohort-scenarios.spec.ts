@@ -220,4 +220,21 @@ test('a cohort gets a fault scenario and a practice set; a student does both; th
   expect((await other.goto(cohortUrl))?.status()).toBe(403);
   expect((await other.request.get(`${cohortUrl}/csv/scenarios`)).status()).toBe(403);
   expect((await other.goto(anaUrl))?.status()).toBe(403);
+
+  // a fault drill made of a chosen catalogue fault, for a chosen student: Ben has it on his home page, Ana does not
+  await page.goto(cohortUrl);
+  const drill = page.getByRole('form', { name: 'New assignment' });
+  await drill.getByLabel('Assign').selectOption('scenario');
+  await drill.getByLabel('Scenario').selectOption({ label: 'Fault drill: choose the faults…' });
+  await drill.getByTestId('drill-faults').getByRole('checkbox').first().check();
+  await drill.getByRole('radio', { name: 'Chosen students' }).check();
+  await drill.getByTestId('assignment-roster').getByRole('checkbox', { name: /Ben Scenario/ }).check();
+  await shot(page, 'cohort-assign-drill-chosen');
+  await drill.getByRole('button', { name: 'Assign' }).click();
+  await expect(drill.getByRole('status')).toContainText('Assigned “Scenario: Fault drill:');
+  await expect(page.getByTestId('assignments-table').getByTestId('assignment-given-to').filter({ hasText: '1 student: Ben Scenario' })).toHaveCount(1);
+  await ben.goto('/learn');
+  await expect(ben.getByTestId('my-assignments')).toContainText('Fault drill:');
+  await ana.goto('/learn');
+  await expect(ana.getByTestId('my-assignments')).not.toContainText('Fault drill:');
 });

@@ -10,6 +10,10 @@ test('a stored CT image compressed losslessly (error 0) and lossy (ratio > 5, er
 
   await page.goto('/sandbox/compression');
   await expect(page.getByRole('heading', { name: 'Compression lab' })).toBeVisible();
+  // the shared archive holds more studies than the list shows: find the sample by name
+  await page.getByRole('search', { name: 'Find a study' }).getByLabel('Patient name').fill('CompressedSamples');
+  await page.getByRole('search', { name: 'Find a study' }).getByRole('button', { name: 'Find' }).click();
+  await expect(page).toHaveURL(/name=CompressedSamples/);
   await page.getByTestId('lab-studies').getByRole('link', { name: /CompressedSamples.*CT/ }).first().click();
   await expect(page.getByTestId('lab-policy')).toContainText('pending primary reading');
 

@@ -58,8 +58,11 @@ test('a student creates their own sandbox, works in it with a real DICOM client,
   await expect(page.getByTestId('sandbox-switcher-result')).toContainText('Now working in Demo hospital (shared)');
   await expect(page.getByTestId('sandbox-bar')).toHaveAttribute('data-slug', 'demo');
   await expect(page.getByTestId('sandbox-tag').first()).toHaveText('Demo hospital (shared) · archive AE PACS');
+  // the demo's sample, found by name (the shared archive holds more than one page of studies by now)
+  await page.goto('/sandbox/pacs?name=CompressedSamples');
   await expect(page.getByTestId('studies-table')).toContainText('CompressedSamples, CT1');
   // and back: their own study only
+  await page.goto('/sandbox/pacs');
   await page.getByTestId('sandbox-select').selectOption(slug);
   await page.getByTestId('sandbox-switcher').getByRole('button', { name: 'Switch' }).click();
   await expect(page.getByTestId('sandbox-bar')).toHaveAttribute('data-slug', slug);

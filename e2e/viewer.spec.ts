@@ -286,7 +286,7 @@ test('every compressed transfer syntax of the Debian samples displays', async ({
 test('the viewer lists the archive’s studies; the PACS console and the reading worklist link to it', async ({ page }) => {
   storescu('CT1', 'PACS', [`${SAMPLES}/CT_small.dcm`]);
   const study = '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322';
-  await page.goto('/sandbox/viewer');
+  await page.goto('/sandbox/viewer?name=CompressedSamples'); // the picker searches like the PACS console
   await expect(page.getByRole('heading', { name: 'Viewer' })).toBeVisible();
   await expect(page.getByTestId('viewer-studies')).toContainText('CompressedSamples');
   await page.goto(`/sandbox/pacs/studies/${study}`);

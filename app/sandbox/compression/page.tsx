@@ -23,6 +23,8 @@ const params = z.object({
   study: uid.optional().catch(undefined),
   series: uid.optional().catch(undefined),
   image: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().catch(undefined),
+  /** patient name to find a study by (as the PACS console's search: `*` and `?` wildcards, or part of the name) */
+  name: z.string().trim().max(64).optional().catch(undefined),
 });
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
@@ -32,13 +34,13 @@ export default async function CompressionLabPage({ searchParams }: { searchParam
   const q = params.parse(raw);
   const sandbox = await currentSandbox();
   if (!sandbox) return <p className="text-amber-800">The demo sandbox does not exist yet: run <code>npx pacslab db seed</code>.</p>;
-  const studies = await searchStudies(sandbox.id, { page: 1 });
+  const studies = await searchStudies(sandbox.id, { page: 1, name: q.name });
   const study = q.study ? await studyDetail(sandbox.id, q.study) : null;
   const series = study ? (study.series.find((s) => s.seriesInstanceUid === q.series) ?? study.series[0]) : undefined;
   const image = series ? (series.instances.find((i) => i.id === q.image) ?? series.instances[Math.floor(series.instances.length / 2)]) : undefined;
   const modalities = study ? [...new Set(study.series.map((s) => s.modality ?? '').filter(Boolean))] : [];
   const policy = study ? lossyPolicy(study, modalities) : undefined;
-  const link = (p: Record<string, string | undefined>) => `?${new URLSearchParams(Object.entries(p).filter(([, v]) => v) as [string, string][])}`;
+  const link = (p: Record<string, string | undefined>) => `?${new URLSearchParams(Object.entries({ name: q.name, ...p }).filter(([, v]) => v) as [string, string][])}`;
 
   return (
     <div className="space-y-5">
@@ -55,7 +57,14 @@ export default async function CompressionLabPage({ searchParams }: { searchParam
         <nav aria-label="Studies in the archive" className="space-y-3">
           <section className="card p-3">
             <h2 className="text-sm font-semibold">1. Study</h2>
-            {studies.rows.length === 0 && <p className="mt-2 text-sm text-slate-600">The archive is empty: send a study to AE <code>PACS</code> first (see the PACS console).</p>}
+            <form method="get" className="mt-2 flex gap-2" role="search" aria-label="Find a study">
+              <input name="name" defaultValue={q.name ?? ''} placeholder="Patient name" aria-label="Patient name" className="field h-8 min-w-0 flex-1 text-sm" maxLength={64} />
+              <button type="submit" className="btn-secondary h-8 px-2 text-sm">Find</button>
+            </form>
+            {studies.rows.length === 0 && (q.name
+              ? <p className="mt-2 text-sm text-slate-600">No study of a patient named like “{q.name}”.</p>
+              : <p className="mt-2 text-sm text-slate-600">The archive is empty: send a study to AE <code>PACS</code> first (see the PACS console).</p>)}
+            {studies.total > studies.rows.length && <p className="mt-1 text-xs text-slate-500">The {studies.rows.length} most recent of {studies.total}: find older ones by name.</p>}
             <ul className="mt-2 max-h-72 space-y-1 overflow-auto text-sm" data-testid="lab-studies">
               {studies.rows.map((s) => (
                 <li key={s.id}>
