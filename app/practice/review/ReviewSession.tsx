@@ -6,10 +6,22 @@ import { Flag } from 'lucide-react';
 import type { PublicQuestion } from '@/app/_lib/content';
 import { QuestionCard } from '@/app/_components/QuestionCard';
 
-export function ReviewSession({ items }: { items: { question: PublicQuestion; flagged: boolean; lapses: number }[] }) {
+type Item = { question: PublicQuestion; flagged: boolean; lapses: number };
+
+export function ReviewSession({ items: due }: { items: Item[] }) {
+  // the session works through the items due when it began: answering re-renders the page (the answered item is no
+  // longer due), and a list that changed under it would lose the student's place; "Check for more" takes the new list
+  const [items, setItems] = useState<Item[]>(due);
   const [index, setIndex] = useState(0);
   const [results, setResults] = useState<boolean[]>([]);
+  const [refreshing, setRefreshing] = useState(false);
   const router = useRouter();
+  if (refreshing && due !== items) {
+    setRefreshing(false);
+    setItems(due);
+    setIndex(0);
+    setResults([]);
+  }
   const answered = results.length > index;
 
   if (index >= items.length) {
@@ -20,7 +32,7 @@ export function ReviewSession({ items }: { items: { question: PublicQuestion; fl
         <p className="mt-2 text-4xl font-semibold">{right} / {items.length}</p>
         <p className="mt-1 text-slate-600">Each item is scheduled again; misses come back within minutes.</p>
         <div className="mt-6 flex flex-wrap justify-center gap-3">
-          <button type="button" className="btn-primary" onClick={() => router.refresh()}>Check for more</button>
+          <button type="button" className="btn-primary" onClick={() => { setRefreshing(true); router.refresh(); }}>Check for more</button>
           <Link href="/practice" className="btn-secondary">Back to practice</Link>
         </div>
       </div>

@@ -39,7 +39,6 @@ export default async function ReviewPage() {
       <div className="mt-5">
         {due.length ? (
           <ReviewSession
-            key={due.map((c) => c.questionId).join(',')}
             items={due.map((c) => {
               const q = bank.get(c.questionId)!;
               return { question: toPublic(q, presentedOptions(q)), flagged: c.flagged, lapses: c.lapses };
