@@ -29,7 +29,7 @@ export function ProgressChart({ days, categories }: { days: Record<string, numbe
           ))}
         </div>
       </div>
-      <div className="mt-3 h-64 w-full" data-testid="progress-chart">
+      <div className="mt-3 h-64 w-full min-w-0 overflow-hidden" data-testid="progress-chart">
         {mounted && (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={days} margin={{ top: 8, right: 12, bottom: 0, left: -18 }}>
