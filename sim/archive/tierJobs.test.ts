@@ -1,41 +1,23 @@
 // Tier jobs against real files and the real database: progress written to the row up to the totals, the result
 // stored, one job at a time per sandbox (409 in words), a row a dead process left marked interrupted, failures
 // recorded with their message.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestDb } from '../../prisma/testing';
-import { scanFromWorklist, sendExam } from '../faults/exam';
-import { localDicomDate } from '../modality/worklist';
-import { createOrder } from '../ris/orders';
-import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
+import type { SandboxHarness } from '../testing/sandboxHarness';
 import { INTERRUPTED_MESSAGE, jobPercent, latestTierJob, migrationResultOf, restoreResultOf, startTierJob, TierJobBusyError } from './tierJobs';
-import { setTierSettings } from './tiers';
+import { LATER, scanAndSendStudy, useTiersSandbox } from './tiersTestSetup';
 
 let harness: SandboxHarness;
 let t: TestDb;
 let sandboxId: string;
-const LATER = () => new Date(Date.now() + 100 * 24 * 3600 * 1000);
+useTiersSandbox(
+  (h) => ({ t, sandboxId } = harness = h),
+  () => t.db.tierJob.deleteMany({ where: { sandboxId } }),
+);
 
-beforeAll(async () => {
-  harness = await startSandboxHarness();
-  ({ t, sandboxId } = harness);
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-});
-beforeEach(async () => {
-  await t.db.tierJob.deleteMany({ where: { sandboxId } });
-  await setTierSettings(t.db, sandboxId, { shortTermDays: 60, longTermCodec: 'jpeg-ls', lossyPolicy: 'never-before-read' }, { actorId: null });
-});
-
-let n = 0;
 async function sendStudy(): Promise<string> {
-  const order = await createOrder(t.db, sandboxId, {
-    patientId: `JOB-${++n}`, patientName: 'JOB^TEST', requestedProcedureDescription: 'CT head', modality: 'CT', scheduledStationAeTitle: 'CT1',
-    scheduledStartDate: localDicomDate(new Date()), scheduledStartTime: '0800',
-  }, { actorId: null });
-  const acq = await scanFromWorklist(t.db, sandboxId, { modalityAe: 'CT1', accessionNumber: order.accessionNumber, slices: 2 }, true);
-  expect((await sendExam(t.db, acq.id)).every((j) => j.status === 'done')).toBe(true);
-  return (await t.db.study.findFirstOrThrow({ where: { sandboxId, accessionNumber: acq.accessionNumber } })).studyInstanceUid;
+  const accessionNumber = await scanAndSendStudy(harness, { idPrefix: 'JOB', name: 'JOB^TEST' });
+  return (await t.db.study.findFirstOrThrow({ where: { sandboxId, accessionNumber } })).studyInstanceUid;
 }
 
 describe('tier jobs', () => {

@@ -4,42 +4,33 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestDb } from '../../prisma/testing';
 import { compareImages } from '../compression/transcode';
-import { scanFromWorklist, sendExam } from '../faults/exam';
-import { localDicomDate } from '../modality/worklist';
-import { createOrder } from '../ris/orders';
-import { startSandboxHarness, type SandboxHarness } from '../testing/sandboxHarness';
+import type { SandboxHarness } from '../testing/sandboxHarness';
 import { ArchiveFiles } from './archiveFiles';
 import { reconcileArchive } from './reconcileArchive';
 import { removeTierLeftovers } from './tierRecovery';
 import { getTierSettings, lossyAllowed, migrateByAge, restoreStudy, setTierSettings, SimulatedCrash, storageByTier, TierError, type TierProgress } from './tiers';
+import { LATER, scanAndSendStudy, useTiersSandbox } from './tiersTestSetup';
 
 let harness: SandboxHarness;
 let t: TestDb;
 let sandboxId: string;
-const LATER = () => new Date(Date.now() + 100 * 24 * 3600 * 1000);
+useTiersSandbox(
+  (h) => ({ t, sandboxId } = harness = h),
+  async () => {
+    await t.db.instance.deleteMany({ where: { sandboxId } });
+    await t.db.series.deleteMany({ where: { sandboxId } });
+    await t.db.study.deleteMany({ where: { sandboxId } });
+    // and their files: the crash tests count what is on disk
+    await rm(join(harness.archiveDir, sandboxId), { recursive: true, force: true });
+  },
+);
 
-beforeAll(async () => {
-  harness = await startSandboxHarness();
-  ({ t, sandboxId } = harness);
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-});
-
-let orders = 0;
 async function sendStudy(): Promise<{ studyUid: string; originals: Map<string, Buffer> }> {
-  // an order of its own on CT1's worklist: the demo's few scheduled CT orders run out over this file
-  const order = await createOrder(t.db, sandboxId, {
-    patientId: `TIER-${++orders}`, patientName: 'TIER^TEST', requestedProcedureDescription: 'CT head', modality: 'CT', scheduledStationAeTitle: 'CT1',
-    scheduledStartDate: localDicomDate(new Date()), scheduledStartTime: '0800',
-  }, { actorId: null });
-  const acq = await scanFromWorklist(t.db, sandboxId, { modalityAe: 'CT1', accessionNumber: order.accessionNumber, slices: 2 }, true);
-  const jobs = await sendExam(t.db, acq.id);
-  expect(jobs.every((j) => j.status === 'done')).toBe(true);
-  const rows = await t.db.instance.findMany({ where: { sandboxId, series: { study: { accessionNumber: acq.accessionNumber } } }, include: { series: { include: { study: true } } } });
+  const accessionNumber = await scanAndSendStudy(harness, { idPrefix: 'TIER', name: 'TIER^TEST' });
+  const rows = await t.db.instance.findMany({ where: { sandboxId, series: { study: { accessionNumber } } }, include: { series: { include: { study: true } } } });
   expect(rows.length).toBe(2);
   const originals = new Map<string, Buffer>();
   for (const r of rows) originals.set(r.sopInstanceUid, await readFile(join(harness.archiveDir, r.filePath)));
@@ -48,15 +39,6 @@ async function sendStudy(): Promise<{ studyUid: string; originals: Map<string, B
 
 const rowsOf = (studyUid: string) => t.db.instance.findMany({ where: { sandboxId, series: { study: { studyInstanceUid: studyUid } } }, orderBy: { instanceNumber: 'asc' } });
 const setStatus = (studyUid: string, status: string) => t.db.study.update({ where: { sandboxId_studyInstanceUid: { sandboxId, studyInstanceUid: studyUid } }, data: { status } });
-
-beforeEach(async () => {
-  await t.db.instance.deleteMany({ where: { sandboxId } });
-  await t.db.series.deleteMany({ where: { sandboxId } });
-  await t.db.study.deleteMany({ where: { sandboxId } });
-  // and their files: the crash tests count what is on disk
-  await rm(join(harness.archiveDir, sandboxId), { recursive: true, force: true });
-  await setTierSettings(t.db, sandboxId, { shortTermDays: 60, longTermCodec: 'jpeg-ls', lossyPolicy: 'never-before-read' }, { actorId: null });
-});
 
 describe('storage tiers', () => {
   it('defaults and settings: 60 days, JPEG-LS lossless, never lossy before reading; bad values are refused with a reason', async () => {

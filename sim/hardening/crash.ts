@@ -13,7 +13,6 @@
 //   npx tsx sim/hardening/crash.ts --rounds 200 --seed 1 [--per-sender 12] [--database-url postgresql://…]
 // prints a table (rounds, kills mid-association, instances acknowledged, verified, defects). CI runs a few
 // rounds per database in sim/hardening/crash.test.ts.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +26,7 @@ import { generateStudy } from '../modality/generate';
 import { runIfEntry } from '../processLifecycle';
 import { startDaemon, type DaemonChild } from './daemonChild';
 import { rng, type Rng } from './fuzz';
+import { hasDcmtk, storescuWithAcks } from '../testing/dcmtk';
 
 export type SenderKind = 'storescu (ours)' | 'storescu (DCMTK)';
 
@@ -81,48 +81,9 @@ function datasetOf(bytes: Buffer): Buffer {
   return bytes.subarray(splitPart10(bytes).datasetOffset);
 }
 
-function hasDcmtk(): boolean {
-  return spawnSync('sh', ['-c', 'command -v storescu'], { encoding: 'utf8' }).status === 0;
-}
-
 interface SentInstance {
   hash: string;
   round: number;
-}
-
-/** DCMTK storescu over one association; `onAck(file)` as each success response is logged (its verbose log, read live). */
-function dcmtkStore(port: number, files: string[], onAck: (file: string) => void): Promise<{ log: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('storescu', ['-v', '-aet', 'CT1', '-aec', 'PACS', '127.0.0.1', String(port), ...files], {
-      env: { ...process.env, TCP_NODELAY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    let pending = '';
-    let current: string | undefined;
-    // "I: Sending file: <path>" … "I: Received Store Response (Success)" (DCMTK 3.6: one per C-STORE, in order)
-    const read = (d: Buffer) => {
-      log += d;
-      pending += d;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const sending = /Sending file: (.+)$/.exec(line);
-        if (sending) current = sending[1].trim();
-        else if (/Received Store Response \(Success/.test(line) && current) {
-          onAck(current);
-          current = undefined;
-        }
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve({ log });
-    });
-  });
 }
 
 function filesUnder(dir: string): string[] {
@@ -245,7 +206,7 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
       const sends = batches.map(async (b) => {
         try {
           if (b.kind === 'storescu (DCMTK)') {
-            await dcmtkStore(live.port, b.files.map((f) => f.file), (f) => {
+            await storescuWithAcks({ port: live.port, calledAe: 'PACS' }, b.files.map((f) => f.file), (f) => {
               const sop = b.files.find((x) => x.file === f)?.sop;
               if (!sop) return;
               roundAcks.push(sop);

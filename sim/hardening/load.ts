@@ -13,7 +13,6 @@
 //       --answer-every-ms 2000 --database-url postgresql://…]
 // Without --base-url the HTTP part is skipped (and says so). sim/hardening/load.test.ts runs a small DICOM-only
 // version in CI.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +23,7 @@ import { store, type StoreResult } from '../dimse/client';
 import { runIfEntry } from '../processLifecycle';
 import { ensureUserSandbox } from '../sandboxes';
 import { startDaemon, rssMb } from './daemonChild';
+import { hasDcmtk, storescuWithAcks } from '../testing/dcmtk';
 
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
@@ -90,44 +90,6 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 export function percentile(sorted: readonly number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function hasDcmtk(): boolean {
-  return spawnSync('sh', ['-c', 'command -v storescu'], { encoding: 'utf8' }).status === 0;
-}
-
-/** DCMTK storescu over one association; `onAck(file)` as each success response is logged (read live). */
-function dcmtkStore(port: number, calledAe: string, files: string[], onAck: (file: string) => void): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('storescu', ['-v', '-aet', 'CT1', '-aec', calledAe, '127.0.0.1', String(port), ...files], {
-      env: { ...process.env, TCP_NODELAY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    let pending = '';
-    let current: string | undefined;
-    const read = (d: Buffer) => {
-      log = (log + d).slice(-20_000);
-      pending += d;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const sending = /Sending file: (.+)$/.exec(line);
-        if (sending) current = sending[1].trim();
-        else if (/Received Store Response \(Success/.test(line) && current) {
-          onAck(current);
-          current = undefined;
-        }
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(log);
-    });
-  });
 }
 
 // ------------------------------------------------------------------------------------------------ the run
@@ -274,7 +236,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
           if (f) acked.set(f.sop, { sandboxId: c.sandboxId, hash: f.hash });
         };
         if (c.kind === 'dcmtk') {
-          const out = await dcmtkStore(daemon.port, c.calledAe, c.files.map((f) => f.file), (file) => ack(byFile.get(file)));
+          const out = await storescuWithAcks({ port: daemon.port, calledAe: c.calledAe }, c.files.map((f) => f.file), (file) => ack(byFile.get(file)), { timeoutMs: 600_000 });
           if (!/Releasing Association/.test(out)) defects.push(`DCMTK storescu to ${c.calledAe} did not finish: ${out.slice(-300)}`);
         } else {
           const peer = { host: '127.0.0.1', port: daemon.port, callingAe: 'CT1', calledAe: c.calledAe, timeoutMs: 120_000 };

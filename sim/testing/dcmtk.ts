@@ -22,6 +22,14 @@ export function requireDcmtk(tool: string) {
   checked.add(tool);
 }
 
+/** Whether a DCMTK tool is installed (for runs that use it only when it is there). */
+export function hasDcmtk(tool = 'storescu'): boolean {
+  if (checked.has(tool)) return true;
+  if (spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status !== 0) return false;
+  checked.add(tool);
+  return true;
+}
+
 /** Runs a DCMTK tool to completion and captures its output. */
 export function runDcmtk(tool: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ToolResult> {
   requireDcmtk(tool);
@@ -48,6 +56,49 @@ export function runDcmtk(tool: string, args: readonly string[], opts: { timeoutM
 export function spawnDcmtk(tool: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
   requireDcmtk(tool);
   return spawn(tool, args, { env: { ...process.env, ...opts.env, TCP_NODELAY: '1' }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * DCMTK storescu (verbose) sending `files` over one association to 127.0.0.1:`port`, calling `onAck(file)` as
+ * each success response is logged: its log is read live, "I: Sending file: <path>" … "I: Received Store Response
+ * (Success)" (DCMTK 3.6: one response per C-STORE, in order). Never rejects on the tool's failure: resolves with
+ * the last `logChars` (default 20,000) characters of its log when it exits, or when it is killed after `timeoutMs`.
+ */
+export function storescuWithAcks(
+  peer: { port: number; calledAe: string; callingAe?: string; host?: string },
+  files: readonly string[],
+  onAck: (file: string) => void,
+  opts: { timeoutMs?: number; logChars?: number } = {},
+): Promise<string> {
+  const logChars = opts.logChars ?? 20_000;
+  return new Promise((resolve) => {
+    const args = ['-v', '-aet', peer.callingAe ?? 'CT1', '-aec', peer.calledAe, peer.host ?? '127.0.0.1', String(peer.port), ...files];
+    const child = spawnDcmtk('storescu', args);
+    let log = '';
+    let pending = '';
+    let current: string | undefined;
+    const read = (d: Buffer) => {
+      log = (log + d).slice(-logChars);
+      pending += d;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const sending = /Sending file: (.+)$/.exec(line);
+        if (sending) current = sending[1].trim();
+        else if (/Received Store Response \(Success/.test(line) && current) {
+          onAck(current);
+          current = undefined;
+        }
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(log);
+    });
+  });
 }
 
 export const PYDICOM_TEST_FILES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';

@@ -6,15 +6,14 @@
 // in words. A failed message stays in the queue to be resent with the same MSH-10, so a RIS that already applied
 // it (its ACK was lost) answers the repeat without placing the order twice (hl7Intake.ts).
 //
-// The sender is the HIS's own small MLLP client (a different system from the RIS): only the framing (mllp.ts)
-// and the hl7v2 library are shared.
-import net from 'node:net';
+// The HIS sends with the same MLLP client as the RIS's ORU sender (oru.ts sendHl7) and words the outcome as the
+// HIS's own (outcomeOf).
 import { randomInt } from 'node:crypto';
 import { HL7Message, toHL7DateTime } from 'hl7v2';
 import { z } from 'zod';
 import type { Db } from '../../../prisma/db';
 import { hl7PortFromEnv } from './hl7Listener';
-import { encodeMllpFrame, MllpDecoder } from './mllp';
+import { sendHl7, type SendResult } from './oru';
 
 export class HisOutboundError extends Error {
   constructor(
@@ -171,67 +170,37 @@ export interface DeliveryOutcome {
   error: string;
 }
 
-function readAck(textIn: string, controlIdSent: string, where: string): DeliveryOutcome {
-  const ack = new HL7Message();
-  try {
-    ack.parse(textIn);
-  } catch (e) {
-    return { status: 'failed', ackCode: '', error: `The RIS at ${where} answered with something that is not an HL7 acknowledgement (${(e as Error).message}).` };
-  }
-  const msa = ack.getSegment('MSA');
-  const code = String(msa?.field(1).getValue() ?? '').trim();
-  const answers = String(msa?.field(2).getValue() ?? '').trim();
-  // enhanced-mode commit codes count as their original-mode equivalents
-  const status = ({ CA: 'AA', CE: 'AE', CR: 'AR' } as Record<string, string>)[code] ?? code;
-  if (!['AA', 'AE', 'AR'].includes(status)) return { status: 'failed', ackCode: code, error: `The RIS at ${where} answered without an acknowledgement code (MSA-1).` };
-  if (answers !== controlIdSent) return { status: 'failed', ackCode: status, error: `The RIS at ${where} acknowledged message "${answers}", not this one ("${controlIdSent}").` };
-  if (status === 'AA') return { status: 'sent', ackCode: 'AA', error: '' };
-  const why = String(ack.getSegment('ERR')?.field(8).getValue() ?? '').trim() || String(msa?.field(3).getValue() ?? '').trim();
-  const meaning = status === 'AE' ? 'application error: it understood the order but did not place it' : 'application reject: it could not process the message';
-  return { status: 'failed', ackCode: status, error: `The RIS answered ${status} (${meaning})${why ? `: ${why}` : ''}.` };
-}
-
-/** One message over MLLP, waiting for its ACK. Never throws. */
-export function sendOverMllp(endpoint: HisEndpoint, payload: string, controlIdSent: string, timeoutMs = 10_000): Promise<DeliveryOutcome> {
+/** The HIS's reading of sendHl7's result: AA → sent; anything else → failed, in the HIS's words. */
+function outcomeOf(r: SendResult, endpoint: HisEndpoint, controlIdSent: string): DeliveryOutcome {
   const where = `${endpoint.host}:${endpoint.port}`;
-  return new Promise((resolve) => {
-    let done = false;
-    const decoder = new MllpDecoder();
-    const socket = net.connect({ host: endpoint.host, port: endpoint.port });
-    socket.setNoDelay(true);
-    const finish = (r: DeliveryOutcome) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(
-      () => finish({ status: 'failed', ackCode: '', error: `The RIS at ${where} took the connection but did not acknowledge the message within ${Math.round(timeoutMs / 1000)} s.` }),
-      timeoutMs,
-    );
-    socket.on('connect', () => socket.write(encodeMllpFrame(payload)));
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      const why =
-        e.code === 'ECONNREFUSED' ? `Nothing is listening for HL7 at ${where} (connection refused): the RIS's HL7 listener is not running.`
-        : e.code === 'ENOTFOUND' ? `The RIS host "${endpoint.host}" is unknown.`
-        : e.code === 'ECONNRESET' ? `The RIS at ${where} reset the connection without acknowledging the message.`
-        : `The connection to the RIS at ${where} failed: ${e.message}.`;
-      finish({ status: 'failed', ackCode: '', error: why });
-    });
-    socket.on('close', () =>
-      finish({ status: 'failed', ackCode: '', error: `The RIS at ${where} closed the connection without acknowledging the message: its inbound HL7 interface is most likely stopped.` }),
-    );
-    socket.on('data', (chunk) => {
-      let frames: Buffer[];
-      try {
-        frames = decoder.push(chunk);
-      } catch (e) {
-        return finish({ status: 'failed', ackCode: '', error: `The answer from the RIS at ${where} is not MLLP: ${(e as Error).message}.` });
-      }
-      if (frames.length) finish(readAck(frames[0].toString('utf8'), controlIdSent, where));
-    });
-  });
+  if (r.status === 'AA') return { status: 'sent', ackCode: 'AA', error: '' };
+  if (r.status !== 'failed') {
+    const meaning = r.status === 'AE' ? 'application error: it understood the order but did not place it' : 'application reject: it could not process the message';
+    return { status: 'failed', ackCode: r.status, error: `The RIS answered ${r.status} (${meaning})${r.reason ? `: ${r.reason}` : ''}.` };
+  }
+  const f = r.failure;
+  const failed = (error: string, ackCode = ''): DeliveryOutcome => ({ status: 'failed', ackCode, error });
+  switch (f.kind) {
+    case 'socket':
+      return failed(
+        f.code === 'ECONNREFUSED' ? `Nothing is listening for HL7 at ${where} (connection refused): the RIS's HL7 listener is not running.`
+        : f.code === 'ENOTFOUND' ? `The RIS host "${endpoint.host}" is unknown.`
+        : f.code === 'ECONNRESET' ? `The RIS at ${where} reset the connection without acknowledging the message.`
+        : `The connection to the RIS at ${where} failed: ${f.message}.`,
+      );
+    case 'closed':
+      return failed(`The RIS at ${where} closed the connection without acknowledging the message: its inbound HL7 interface is most likely stopped.`);
+    case 'timeout':
+      return failed(`The RIS at ${where} took the connection but did not acknowledge the message within ${Math.round(f.timeoutMs / 1000)} s.`);
+    case 'not-mllp':
+      return failed(`The answer from the RIS at ${where} is not MLLP: ${f.message}.`);
+    case 'unreadable':
+      return failed(`The RIS at ${where} answered with something that is not an HL7 acknowledgement (${f.message}).`);
+    case 'no-code':
+      return failed(`The RIS at ${where} answered without an acknowledgement code (MSA-1).`, f.code);
+    case 'other-message':
+      return failed(`The RIS at ${where} acknowledged message "${f.answers}", not this one ("${controlIdSent}").`, f.code);
+  }
 }
 
 export interface SendOptions {
@@ -253,8 +222,8 @@ export async function sendOutbound(db: Db, id: string, opts: SendOptions = {}): 
   } catch (e) {
     return recordOutcome(db, row.id, { status: 'failed', ackCode: '', error: `The HIS does not know where the RIS listens: ${(e as Error).message}.` });
   }
-  const outcome = await sendOverMllp(endpoint, row.raw, row.controlId, opts.timeoutMs);
-  return recordOutcome(db, row.id, outcome);
+  const result = await sendHl7(endpoint, row.raw, { controlId: row.controlId, timeoutMs: opts.timeoutMs });
+  return recordOutcome(db, row.id, outcomeOf(result, endpoint, row.controlId));
 }
 
 async function recordOutcome(db: Db, id: string, o: DeliveryOutcome) {

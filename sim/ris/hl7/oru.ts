@@ -110,9 +110,30 @@ export function hl7OutboundFromEnv(env: Record<string, string | undefined> = pro
   return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/**
+ * Why a send failed, for a caller that words the failure itself (the simulated HIS, hisOutbound.ts); `error` is
+ * this sender's own wording of the same.
+ */
+export type SendFailure =
+  /** the connection could not be made or broke: refused, unknown host, reset… (`code` is Node's, e.g. ECONNREFUSED) */
+  | { kind: 'socket'; code: string; message: string }
+  /** the receiver closed the connection without an ACK */
+  | { kind: 'closed' }
+  /** the receiver took the connection but sent no ACK within `timeoutMs` */
+  | { kind: 'timeout'; timeoutMs: number }
+  /** the answer is not MLLP-framed */
+  | { kind: 'not-mllp'; message: string }
+  /** the answer is framed but is not an HL7 message */
+  | { kind: 'unreadable'; message: string }
+  /** MSA-1 is not an acknowledgement code (`code` as it came) */
+  | { kind: 'no-code'; code: string }
+  /** the ACK answers another message (MSA-2 is `answers`); `code` is its MSA-1, commit codes mapped */
+  | { kind: 'other-message'; code: 'AA' | 'AE' | 'AR'; answers: string };
+
 export type SendResult =
-  | { status: 'AA' | 'AE' | 'AR'; ack: string; error: string }
-  | { status: 'failed'; ack: string; error: string };
+  /** `reason`: ERR-8, else MSA-3, of an AE / AR ('' for AA) */
+  | { status: 'AA' | 'AE' | 'AR'; ack: string; error: string; reason: string }
+  | { status: 'failed'; ack: string; error: string; failure: SendFailure };
 
 /** Sends one message over MLLP and waits for its ACK. Never throws. */
 export function sendHl7(endpoint: Hl7Endpoint, payload: string, opts: { controlId: string; timeoutMs?: number }): Promise<SendResult> {
@@ -122,6 +143,7 @@ export function sendHl7(endpoint: Hl7Endpoint, payload: string, opts: { controlI
     let done = false;
     const decoder = new MllpDecoder();
     const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+    socket.setNoDelay(true);
     const finish = (r: SendResult) => {
       if (done) return;
       done = true;
@@ -129,22 +151,26 @@ export function sendHl7(endpoint: Hl7Endpoint, payload: string, opts: { controlI
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ status: 'failed', ack: '', error: `no ACK from ${where} within ${timeoutMs / 1000} s: the receiver took the connection but did not answer` }), timeoutMs);
+    const failed = (failure: SendFailure, error: string, ack = '') => finish({ status: 'failed', ack, error, failure });
+    const timer = setTimeout(
+      () => failed({ kind: 'timeout', timeoutMs }, `no ACK from ${where} within ${timeoutMs / 1000} s: the receiver took the connection but did not answer`),
+      timeoutMs,
+    );
     socket.on('connect', () => socket.write(encodeMllpFrame(payload)));
     socket.on('error', (e: NodeJS.ErrnoException) => {
       const why =
         e.code === 'ECONNREFUSED' ? `connection refused by ${where}: is the receiving system listening on that port?`
         : e.code === 'ENOTFOUND' ? `the host "${endpoint.host}" of HL7_OUTBOUND is unknown`
         : `the connection to ${where} failed: ${e.message}`;
-      finish({ status: 'failed', ack: '', error: why });
+      failed({ kind: 'socket', code: e.code ?? '', message: e.message }, why);
     });
-    socket.on('close', () => finish({ status: 'failed', ack: '', error: `${where} closed the connection without an ACK` }));
+    socket.on('close', () => failed({ kind: 'closed' }, `${where} closed the connection without an ACK`));
     socket.on('data', (chunk) => {
       let frames: Buffer[];
       try {
         frames = decoder.push(chunk);
       } catch (e) {
-        return finish({ status: 'failed', ack: '', error: `the answer from ${where} is not MLLP: ${(e as Error).message}` });
+        return failed({ kind: 'not-mllp', message: (e as Error).message }, `the answer from ${where} is not MLLP: ${(e as Error).message}`);
       }
       if (frames.length) finish(readAck(frames[0].toString('utf8'), opts.controlId, where));
     });
@@ -156,22 +182,30 @@ function readAck(text: string, controlId: string, where: string): SendResult {
   try {
     ack.parse(text);
   } catch (e) {
-    return { status: 'failed', ack: text, error: `the ACK from ${where} cannot be read: ${(e as Error).message}` };
+    const message = (e as Error).message;
+    return { status: 'failed', ack: text, error: `the ACK from ${where} cannot be read: ${message}`, failure: { kind: 'unreadable', message } };
   }
   const msa = ack.getSegment('MSA');
   const code = String(msa?.field(1).getValue() ?? '').trim();
   const answers = String(msa?.field(2).getValue() ?? '').trim();
   if (code !== 'AA' && code !== 'AE' && code !== 'AR' && code !== 'CA' && code !== 'CE' && code !== 'CR') {
-    return { status: 'failed', ack: text, error: `the answer from ${where} has no MSA-1 acknowledgement code` };
+    return { status: 'failed', ack: text, error: `the answer from ${where} has no MSA-1 acknowledgement code`, failure: { kind: 'no-code', code } };
   }
-  if (answers !== controlId) return { status: 'failed', ack: text, error: `the ACK from ${where} answers message "${answers}", not "${controlId}"` };
   // enhanced-mode commit codes count as their original-mode equivalents
   const status = ({ CA: 'AA', CE: 'AE', CR: 'AR' } as Record<string, 'AA' | 'AE' | 'AR'>)[code] ?? (code as 'AA' | 'AE' | 'AR');
-  if (status === 'AA') return { status, ack: text, error: '' };
+  if (answers !== controlId) {
+    return {
+      status: 'failed',
+      ack: text,
+      error: `the ACK from ${where} answers message "${answers}", not "${controlId}"`,
+      failure: { kind: 'other-message', code: status, answers },
+    };
+  }
+  if (status === 'AA') return { status, ack: text, error: '', reason: '' };
   const err = ack.getSegment('ERR');
   const why = String(err?.field(8).getValue() ?? '').trim() || String(msa?.field(3).getValue() ?? '').trim();
   const meaning = status === 'AE' ? 'application error: understood, not applied' : 'application reject: not understood or not supported';
-  return { status, ack: text, error: `${where} answered ${status} (${meaning})${why ? `: ${why}` : ''}` };
+  return { status, ack: text, error: `${where} answered ${status} (${meaning})${why ? `: ${why}` : ''}`, reason: why };
 }
 
 export type DeliveryStatus = SendResult['status'] | 'not-sent';
