@@ -2,32 +2,52 @@
 // with FSRS (app/_lib/fsrs.ts) after every review answer. Takes the database and "now" from the caller, so the
 // pages use the request clock (app/_lib/clock.ts) and the tests their own.
 import type { Db } from '@/prisma/db';
+import { cuid } from './cuid';
 import { HttpError } from './errors';
 import { describeInterval, fromSnapshot, newCard, ratingFor, ratingNumber, schedule, snapshot, type CardFields, type ReviewRating } from './fsrs';
 
 type Tx = Pick<Db, 'reviewCard'>;
+type Raw = Pick<Db, '$executeRaw' | '$queryRaw'>;
 
-function fieldsOf(row: CardFields): CardFields {
-  const { due, stability, difficulty, elapsedDays, scheduledDays, learningSteps, reps, lapses, state, lastReview } = row;
-  return { due, stability, difficulty, elapsedDays, scheduledDays, learningSteps, reps, lapses, state, lastReview };
+/** The scheduling fields of a learner's card for an item, or null when there is none (one indexed read). */
+async function readCard(db: Raw, userId: string, questionId: string): Promise<CardFields | null> {
+  const rows = await db.$queryRaw<CardFields[]>`SELECT "due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview" FROM "ReviewCard" WHERE "userId" = ${userId} AND "questionId" = ${questionId}`;
+  const row = rows[0];
+  if (!row) return null;
+  // SQLite hands integers back as numbers or bigints depending on the column's declared type: normalise
+  return {
+    due: new Date(row.due),
+    stability: Number(row.stability),
+    difficulty: Number(row.difficulty),
+    elapsedDays: Number(row.elapsedDays),
+    scheduledDays: Number(row.scheduledDays),
+    learningSteps: Number(row.learningSteps),
+    reps: Number(row.reps),
+    lapses: Number(row.lapses),
+    state: Number(row.state),
+    lastReview: row.lastReview === null ? null : new Date(row.lastReview),
+  };
+}
+
+/**
+ * Schedules a card with `rating` at `now` and stores it: one native upsert (INSERT … ON CONFLICT on the unique
+ * (user, item), SQLite and PostgreSQL alike), so a first miss needs no create-then-update retry and no
+ * transaction. A new card is not flagged; an existing card keeps its flag.
+ */
+async function reviewCard(db: Raw, userId: string, questionId: string, rating: ReviewRating, now: Date): Promise<CardFields> {
+  const before = (await readCard(db, userId, questionId)) ?? newCard(now);
+  const a = schedule(before, rating, now);
+  const lastRating = ratingNumber(rating);
+  const previous = JSON.stringify(snapshot(before));
+  await db.$executeRaw`INSERT INTO "ReviewCard" ("id", "userId", "questionId", "flagged", "due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview", "lastRating", "previous", "createdAt")
+    VALUES (${cuid()}, ${userId}, ${questionId}, ${false}, ${a.due}, ${a.stability}, ${a.difficulty}, ${a.elapsedDays}, ${a.scheduledDays}, ${a.learningSteps}, ${a.reps}, ${a.lapses}, ${a.state}, ${a.lastReview}, ${lastRating}, ${previous}, ${new Date()})
+    ON CONFLICT ("userId", "questionId") DO UPDATE SET "due" = excluded."due", "stability" = excluded."stability", "difficulty" = excluded."difficulty", "elapsedDays" = excluded."elapsedDays", "scheduledDays" = excluded."scheduledDays", "learningSteps" = excluded."learningSteps", "reps" = excluded."reps", "lapses" = excluded."lapses", "state" = excluded."state", "lastReview" = excluded."lastReview", "lastRating" = excluded."lastRating", "previous" = excluded."previous"`;
+  return a;
 }
 
 /** A missed item: its card is created if needed and rated Again, so it comes back within minutes and then daily. */
-export async function recordMiss(db: Tx, userId: string, questionId: string, now: Date): Promise<void> {
-  const existing = await db.reviewCard.findUnique({ where: { userId_questionId: { userId, questionId } } });
-  const before = existing ? fieldsOf(existing) : newCard(now);
-  const after = schedule(before, 'again', now);
-  const data = { ...after, lastRating: ratingNumber('again'), previous: snapshot(before) };
-  if (existing) await db.reviewCard.update({ where: { id: existing.id }, data });
-  else {
-    // create, not upsert: a non-native upsert is a transaction, and this is on the answer path
-    try {
-      await db.reviewCard.create({ data: { userId, questionId, ...data } });
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'P2002') throw error;
-      await db.reviewCard.update({ where: { userId_questionId: { userId, questionId } }, data });
-    }
-  }
+export async function recordMiss(db: Raw, userId: string, questionId: string, now: Date): Promise<void> {
+  await reviewCard(db, userId, questionId, 'again', now);
 }
 
 /** Flags (or unflags) an item for review. A flagged item with no card gets a new one, due now. */
@@ -53,14 +73,9 @@ export interface ReviewOutcome {
 }
 
 /** A review answer: Again when wrong, Good when right (the learner may re-rate a right answer Hard or Easy). */
-export async function answerReview(db: Tx, userId: string, questionId: string, correct: boolean, now: Date): Promise<ReviewOutcome> {
-  const existing = await db.reviewCard.findUnique({ where: { userId_questionId: { userId, questionId } } });
-  const before = existing ? fieldsOf(existing) : newCard(now);
+export async function answerReview(db: Raw, userId: string, questionId: string, correct: boolean, now: Date): Promise<ReviewOutcome> {
   const rating = ratingFor(correct);
-  const after = schedule(before, rating, now);
-  const data = { ...after, lastRating: ratingNumber(rating), previous: snapshot(before) };
-  if (existing) await db.reviewCard.update({ where: { id: existing.id }, data });
-  else await db.reviewCard.create({ data: { userId, questionId, ...data } });
+  const after = await reviewCard(db, userId, questionId, rating, now);
   return { due: after.due.toISOString(), next: describeInterval(now, after.due), rating };
 }
 

@@ -5,6 +5,7 @@ import { headers } from 'next/headers';
 import { getAuth } from './auth';
 import { HttpError } from './errors';
 import { hasRole, type Role } from './roles';
+import { TtlCache } from './ttlCache';
 
 export interface Viewer {
   id: string;
@@ -14,18 +15,38 @@ export interface Viewer {
   isGuest: boolean;
 }
 
+/**
+ * Viewers already read for a request's exact Cookie header, for a few seconds. better-auth's check of its signed
+ * cookie cache still costs ~1 ms of CPU per call (and a database read once that cookie has expired), more than
+ * recording a quiz answer (issue 7); the same cookies checked seconds ago give the same answer. Only for
+ * getViewer (display and progress, already up to a minute behind): getVerifiedViewer, which every role
+ * decision uses, always asks the database. Signing in, out or up changes the cookies, so a new key.
+ */
+const recentViewers = new TtlCache<Viewer>(5_000, 10_000);
+
 async function viewer(fresh: boolean): Promise<Viewer | null> {
+  const h = await headers();
+  const cookie = h.get('cookie');
+  if (!fresh && cookie) {
+    const known = recentViewers.get(cookie);
+    if (known) return known;
+  }
   // fresh: read the session and role from the database, past the one-minute cookie cache (auth.ts)
-  const session = await getAuth().api.getSession({ headers: await headers(), ...(fresh ? { query: { disableCookieCache: true } } : {}) });
-  if (!session) return null;
+  const session = await getAuth().api.getSession({ headers: h, ...(fresh ? { query: { disableCookieCache: true } } : {}) });
+  if (!session) {
+    if (cookie) recentViewers.delete(cookie);
+    return null;
+  }
   const u = session.user as typeof session.user & { role?: string; isAnonymous?: boolean | null };
-  return {
+  const v: Viewer = Object.freeze({
     id: u.id,
     name: u.name,
     email: u.email,
     role: (hasRole(u.role, 'student') ? u.role : 'student') as Role,
     isGuest: Boolean(u.isAnonymous),
-  };
+  });
+  if (cookie) recentViewers.set(cookie, v);
+  return v;
 }
 
 /** Who is asking, for display and for recording progress (may be up to a minute behind a role change). */
