@@ -3,7 +3,7 @@
 // changed by a window preset and by a drag; scrolling changes the image; a length measurement is plausible in mm;
 // the tag inspector finds Patient's Name (0010,0010) and Study Instance UID (0020,000D).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeStudy } from '@/sim/modality/generate';
@@ -94,6 +94,15 @@ test('a generated CT study: image, presets, drag, scroll, length in mm, tag insp
   const prior = await writeStudy({ protocolId: 'ct-chest', seed: 2, slices: 6, patient, now: new Date(Date.now() - 365 * 86_400_000) }, join(dir, 'prior'));
   const sent = storescu('CT1', 'PACS', [...ct.files, ...prior.files].map((f) => f.path));
   expect(sent.status, sent.out).toBe(0);
+
+  // the page's HTML preloads every chunk of the viewer's code (a client-only dynamic import, which Next itself does
+  // not preload: issue 6, time to first image), as the build's manifest lists them
+  const manifest = JSON.parse(readFileSync(join(process.env.PACSLAB_DIST_DIR || '.next', 'react-loadable-manifest.json'), 'utf8')) as Record<string, { files: string[] }>;
+  const viewerFiles = Object.entries(manifest).find(([k]) => k.includes('ViewerLoader') && k.includes('viewer/Viewer'))?.[1].files.filter((f) => f.endsWith('.js')) ?? [];
+  expect(viewerFiles.length).toBeGreaterThan(0);
+  const html = await (await page.request.get(`/sandbox/viewer?study=${ct.studyInstanceUid}`)).text();
+  const preloaded = [...html.matchAll(/<link[^>]*rel="preload"[^>]*>/g)].map((m) => /href="([^"]+)"/.exec(m[0])?.[1]);
+  for (const f of viewerFiles) expect(preloaded, `preload of ${f}`).toContain(`/_next/${f}`);
 
   await openViewer(page, ct.studyInstanceUid);
   await expect(page.getByTestId('overlay-patient-0')).toContainText('VIEWER, CHEST');

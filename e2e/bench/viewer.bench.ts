@@ -1,7 +1,9 @@
 // Benchmark (not a test): the viewer on a 300-slice CT, against a production build, in Debian's Chromium.
 //
 //   PACSLAB_DIST_DIR=.next-viewer npx next build --webpack && PACSLAB_DIST_DIR=.next-viewer npx tsx e2e/bench/viewer.bench.ts
-//   (BENCH_SLICES=300, BENCH_RUNS=5, BENCH_PORT=3192 to change)
+//   (BENCH_SLICES=300, BENCH_RUNS=5, BENCH_PORT=3192 to change; BENCH_WATERFALL=1 lists the last run's requests,
+//   BENCH_PROFILE=1 profiles its main thread, BENCH_SCROLL=0 skips the scrolling part, BENCH_QIDO_DELAY=ms delays
+//   the archive's QIDO-RS answers)
 //
 // Starts the site the way playwright.config.ts does (`pacslab start --no-build`, production, fresh SQLite database
 // and archive in a temp folder), generates a CT chest study (sim/modality/generate) and sends it with storescu, then:
@@ -117,10 +119,36 @@ async function main() {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      // BENCH_PROFILE=1: a CPU profile of the last run's main thread up to the first image, summed by script
+      const cdp = process.env.BENCH_PROFILE && run === RUNS - 1 ? await context.newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      // BENCH_QIDO_DELAY=ms: the archive's study listing (QIDO-RS) answers that much later, as a busy archive would
+      const delay = Number(process.env.BENCH_QIDO_DELAY ?? 0);
+      if (delay > 0) await page.route(/\/dicomweb\/[^/]+\/studies(\?|\/[^/]+\/(series|instances)\?)/, (r) => void new Promise((ok) => setTimeout(ok, delay)).then(() => r.continue()));
       const w0 = Date.now();
       await page.goto(url);
       await page.waitForFunction(() => window.__viewerFirstImageMs !== undefined, undefined, { timeout: 60_000 });
       const ms = await page.evaluate(() => window.__viewerFirstImageMs!);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        const dt = new Map<number, number>();
+        profile.samples?.forEach((id, k) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas?.[k] ?? 0) / 1000));
+        const byUrl = new Map<string, number>();
+        const byFn = new Map<string, number>();
+        for (const n of profile.nodes) {
+          const t = dt.get(n.id) ?? 0;
+          const u = n.callFrame.url.replace(/^.*\/_next\/static\/chunks\//, '') || `(${n.callFrame.functionName || 'program'})`;
+          byUrl.set(u, (byUrl.get(u) ?? 0) + t);
+          const f = `${n.callFrame.functionName || '(anonymous)'} ${u}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
+          byFn.set(f, (byFn.get(f) ?? 0) + t);
+        }
+        const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([u, t]) => `    ${t.toFixed(0).padStart(5)} ms  ${u.slice(0, 120)}`).join('\n');
+        console.log(`  main-thread self time by script:\n${top(byUrl, 14)}\n  by function:\n${top(byFn, 14)}`);
+      }
       wall.push(Date.now() - w0);
       firstImage.push(ms);
       // where the time went: the viewer's own marks, and the biggest scripts
@@ -137,12 +165,22 @@ async function main() {
         return `${scripts.length} scripts, ${kb.toFixed(0)} kB, last loaded at ${last.toFixed(0)}`;
       });
       console.log(`  ${nav}; ${js}; marks: ${marks}`);
+      if (process.env.BENCH_WATERFALL && run === RUNS - 1) {
+        // BENCH_WATERFALL=1: the last run's requests (start → end, ms since navigation start, kB on the wire)
+        const rows = await page.evaluate(() =>
+          (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+            (x) => `    ${x.startTime.toFixed(0).padStart(5)} → ${x.responseEnd.toFixed(0).padStart(5)}  ${(x.transferSize / 1024).toFixed(0).padStart(5)} kB  ${x.initiatorType.padEnd(8)} ${x.name.replace(location.origin, '').slice(0, 110)}`,
+          ),
+        );
+        console.log(rows.join('\n'));
+      }
       console.log(`run ${run + 1}${run === 0 ? ' (cold)' : ''}: first image ${ms.toFixed(0)} ms after navigation start (wall ${Date.now() - w0} ms)${errors.length ? `; console errors: ${errors.join(' | ')}` : ''}`);
       if (run < RUNS - 1) await context.close();
     }
 
-    // scrolling, on the last run's page: wait until the whole series is in the cache
+    // scrolling, on the last run's page: wait until the whole series is in the cache (BENCH_SCROLL=0 skips it)
     const p = page!;
+    if (process.env.BENCH_SCROLL === '0') return summary();
     const l0 = Date.now();
     await p.waitForFunction((n) => Number(document.querySelector('[data-testid="series-thumb"]')?.getAttribute('data-loaded')) >= n, SLICES, { timeout: 180_000, polling: 250 });
     console.log(`all ${SLICES} slices loaded and decoded ${((Date.now() - l0) / 1000).toFixed(1)} s after the first image`);
@@ -192,12 +230,16 @@ async function main() {
   } finally {
     await browser.close();
   }
-  const warm = firstImage.slice(1);
-  console.log(
-    `\nTime to first image, ${SLICES}-slice CT (512×512, production build, Chromium headless, SwiftShader WebGL):` +
-      `\n  cold ${firstImage[0].toFixed(0)} ms; then median ${median(warm).toFixed(0)} ms, min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)} (${warm.length} runs)` +
-      `\n  wall clock from page.goto to seen: median ${median(wall.slice(1))} ms`,
-  );
+  summary();
+
+  function summary() {
+    const warm = firstImage.slice(1);
+    console.log(
+      `\nTime to first image, ${SLICES}-slice CT (512×512, production build, Chromium headless, SwiftShader WebGL):` +
+        `\n  cold ${firstImage[0].toFixed(0)} ms; then median ${median(warm).toFixed(0)} ms, min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)} (${warm.length} runs)` +
+        `\n  wall clock from page.goto to seen: median ${median(wall.slice(1))} ms`,
+    );
+  }
 }
 
 main()

@@ -36,9 +36,9 @@ import {
   X,
   ZoomIn,
 } from 'lucide-react';
-import { initCornerstone, loadTools } from './cornerstone';
+import { initCornerstone, loadTools, seedInstance } from './cornerstone';
 import type { Toolkit } from './tools';
-import { findPriors, imageIdsOf, loadSeries, openStudy, type ImageRef, type OpenedStudy, type SeriesInfo, type StudyInfo } from './archive';
+import { findPriors, imageIdsOf, loadSeries, openStudy, type ImageRef, type OpenedStudy, type Prefetched, type SeriesInfo, type StudyInfo } from './archive';
 import { TagInspector, type InspectorImage } from './TagInspector';
 import { linkedIndex, slicePosition, type Anchor } from './sync';
 import { CT_PRESETS, formatDicomDateShort, formatName, lossyMethodName, type Preset } from './display';
@@ -111,6 +111,9 @@ function lossyOf(ratio: unknown, method: unknown, transferSyntaxUid: string | un
   return { ratio: Number.isFinite(r) && r > 0 ? String(Number(r.toFixed(1))) : undefined, method: m || lossyMethodName(transferSyntaxUid) };
 }
 
+/** stacks.current's value for a viewport showing the prefetched first image alone, before its series is listed */
+const EARLY = '(first image)';
+
 const EMPTY_CELL: CellState = { index: 0, total: 0, invert: false, zoom: 1, imageWindows: [] };
 
 declare global {
@@ -123,7 +126,7 @@ declare global {
 let mounts = 0;
 if (typeof performance !== 'undefined') performance.mark('viewer:code');
 
-export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae?: string; opened?: Promise<OpenedStudy> }) {
+export function Viewer({ studyUid, ae = 'PACS', opened, prefetched }: { studyUid: string; ae?: string; opened?: Promise<OpenedStudy>; prefetched?: Prefetched }) {
   const base = `/dicomweb/${ae}`;
   const ids = useMemo(() => {
     mounts += 1;
@@ -135,8 +138,16 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
   const refs = useRef(new Map<string, ImageRef>());
   const seriesIds = useRef(new Map<string, string[]>());
   const prefetching = useRef(new Set<string>());
+  const seeded = useRef(false);
+  const seed = useCallback((p: Prefetched) => {
+    if (seeded.current) return;
+    seeded.current = true;
+    seedInstance(p);
+    performance.mark('viewer:prefetched');
+  }, []);
 
   const [ready, setReady] = useState(false);
+  if (!ready && typeof performance !== 'undefined' && !performance.getEntriesByName('viewer:render').length) performance.mark('viewer:render');
   const [fatal, setFatal] = useState<string>();
   const [studies, setStudies] = useState<StudyEntry[]>([]);
   const [layout, setLayout] = useState<Layout>('1x1');
@@ -214,6 +225,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
   // ---------------------------------------------------------------------------------------------- engine
   useEffect(() => {
     let gone = false;
+    performance.mark('viewer:effects');
     initCornerstone()
       .then(() => {
         if (gone) return;
@@ -378,6 +390,8 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
         stacks.current[c] = want;
         const vp = engine.getViewport(id) as Types.IStackViewport;
         const imageIds = list;
+        // the first image's bytes, when the loader fetched them ahead (the server named the same image)
+        if (prefetched && imageIds[0] === prefetched.imageId) seed(prefetched);
         performance.mark('viewer:setStack');
         vp.setStack(imageIds, 0)
           .then(() => {
@@ -393,7 +407,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
     }
     // a new layout refits every image to its cell (keepCamera false); a window resize keeps the user's zoom and pan
     engine.resize(true, false);
-  }, [ready, cellCount, assigned, seriesByUid, base, ids, refreshCell, prefetch]);
+  }, [ready, cellCount, assigned, seriesByUid, base, ids, refreshCell, prefetch, prefetched, seed]);
 
   // ---------------------------------------------------------------------------------------------- linked scrolling
   const anchorOf = useCallback(
@@ -492,6 +506,26 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
       }
     };
   }, [ready, cellCount, refreshCell, viewportOf, followLink]);
+
+  // the image the server named (prefetched), on its own, when the engine is ready before the study's listing has
+  // arrived (QIDO-RS): the series' full stack replaces it as soon as it is known (the effect above that assigns the
+  // cells' series), starting on the same image, already decoded. Declared after the render listeners: they time it.
+  useEffect(() => {
+    const engine = engineRef.current;
+    if (!ready || !engine || !prefetched || stacks.current[0] !== null) return;
+    const vp = engine.getViewport('vp-0') as Types.IStackViewport | undefined;
+    if (!vp) return;
+    stacks.current[0] = EARLY;
+    seed(prefetched);
+    performance.mark('viewer:setStack');
+    vp.setStack([prefetched.imageId], 0)
+      .then(() => {
+        if (stacks.current[0] !== EARLY) return;
+        vp.render();
+        refreshCell(0);
+      })
+      .catch(() => undefined); // the series' own stack shows any error
+  }, [ready, prefetched, seed, refreshCell]);
 
   // keep the canvases the size of their cells
   useEffect(() => {
@@ -894,7 +928,7 @@ export function Viewer({ studyUid, ae = 'PACS', opened }: { studyUid: string; ae
                     </div>
                   )}
                 </div>
-                {!s && <p className="absolute inset-0 grid place-items-center text-sm text-slate-500">Drag a series here</p>}
+                {!s && studies.length > 0 && <p className="absolute inset-0 grid place-items-center text-sm text-slate-500">Drag a series here</p>}
                 {s && n === 0 && !st.error && <p className="absolute inset-0 grid place-items-center text-sm text-slate-400"><Loader2 className="h-5 w-5 animate-spin" aria-label="Loading" /></p>}
                 {st.error && <p className="absolute inset-x-4 top-1/2 rounded bg-red-950/90 p-3 text-center text-sm text-red-200" role="alert">{st.error}</p>}
                 {n > 1 && (

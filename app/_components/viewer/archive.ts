@@ -128,6 +128,31 @@ export async function loadMetadata(base: string, r: ImageRef): Promise<DicomJson
   return ds;
 }
 
+/** Every instance is asked for as it is stored: the archive sends its files byte for byte (PS3.18 8.7.3.5.2). */
+export const PART10_ACCEPT = 'application/dicom; transfer-syntax=*';
+
+/** The first image the viewer will show, as the page's server found it: fetched while the viewer's code downloads. */
+export interface FirstInstance {
+  study: string;
+  series: string;
+  sop: string;
+}
+
+/** A prefetched instance: the image id the viewer will ask for, and its Part 10 bytes (null when the fetch failed). */
+export interface Prefetched {
+  imageId: string;
+  bytes: Promise<ArrayBuffer | null>;
+}
+
+/** Starts fetching one instance as Cornerstone's wadouri loader would (same URL, same Accept). */
+export function prefetchInstance(base: string, first: FirstInstance): Prefetched {
+  const url = instancePath(base, first);
+  const bytes = fetch(url, { headers: { accept: PART10_ACCEPT } })
+    .then((r) => (r.ok ? r.arrayBuffer() : null))
+    .catch(() => null);
+  return { imageId: `wadouri:${url}`, bytes };
+}
+
 export interface OpenedStudy {
   study: StudyInfo;
   series: SeriesInfo[];

@@ -1,28 +1,23 @@
 // Cornerstone3D set-up for the browser, once per page (React StrictMode runs effects twice): the core and the DICOM
 // image loader (wadouri: Part 10 files from WADO-RS, decoded by its wasm codecs in web workers) first; the tools
 // (tools.ts) by a separate dynamic import once the first image is drawn.
-import { cache, init as coreInit, setUseCPURendering } from '@cornerstonejs/core';
-import { init as loaderInit } from '@cornerstonejs/dicom-image-loader';
+import { cache, getRenderingCapabilities, init as coreInit, setUseCPURendering } from '@cornerstonejs/core';
+import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
+import { PART10_ACCEPT, type Prefetched } from './archive';
 import type { Toolkit } from './tools';
 
-/** Every instance is asked for as it is stored: the archive sends its files byte for byte (PS3.18 8.7.3.5.2). */
-export const PART10_ACCEPT = 'application/dicom; transfer-syntax=*';
+export { PART10_ACCEPT };
 
 let ready: Promise<void> | null = null;
 
-function webgl2Works(): boolean {
-  try {
-    return Boolean(document.createElement('canvas').getContext('webgl2'));
-  } catch {
-    return false;
-  }
-}
-
 export function initCornerstone(): Promise<void> {
   ready ??= (async () => {
-    // without WebGL2 (an old or locked-down browser) Cornerstone draws on the CPU instead
-    if (!webgl2Works()) setUseCPURendering(true);
     coreInit();
+    // Cornerstone draws on the CPU instead without WebGL2 (an old or locked-down browser), and on a software
+    // rasterizer (SwiftShader, llvmpipe: no GPU, e.g. a VM or a headless browser), where its WebGL path costs more
+    // than drawing a stack image on the CPU: a context to create and a read-back of every frame (issue 6)
+    const gpu = getRenderingCapabilities();
+    if (!gpu.webgl2 || gpu.softwareRasterizer) setUseCPURendering(true);
     loaderInit({
       maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
       beforeSend: () => ({ Accept: PART10_ACCEPT }),
@@ -44,4 +39,24 @@ export function loadTools(): Promise<Toolkit> {
       throw e;
     });
   return tools;
+}
+
+/**
+ * Hands the bytes of an instance fetched ahead (the loader started it while this code downloaded) to the wadouri
+ * loader's data set cache, so that loading `imageId` parses them instead of asking the archive again. After
+ * initCornerstone (its loader init empties that cache). A failed prefetch falls back to an ordinary request.
+ */
+export function seedInstance(p: Prefetched): void {
+  const { url } = wadouri.parseImageId(p.imageId);
+  const cached = wadouri.dataSetCacheManager as unknown as { isLoaded(uri: string): boolean; load(uri: string, request: (uri: string) => Promise<ArrayBuffer>, imageId: string): Promise<unknown> };
+  if (cached.isLoaded(url)) return;
+  const request = (uri: string) =>
+    p.bytes.then(async (b) => {
+      if (b) return b;
+      const r = await fetch(uri, { headers: { accept: PART10_ACCEPT } });
+      if (!r.ok) throw new Error(`The archive answered ${r.status} for ${uri}.`);
+      return r.arrayBuffer();
+    });
+  // the cache shares this one promise with the image load that follows (it is keyed by URL); a failure shows there
+  cached.load(url, request, p.imageId).catch(() => undefined);
 }

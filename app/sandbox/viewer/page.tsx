@@ -1,5 +1,6 @@
 // The viewer: `/sandbox/viewer?study={StudyInstanceUID}` opens a study of the current sandbox's archive in the
 // Cornerstone3D viewer; `/sandbox/viewer` alone lists the archive's studies to pick one.
+import { preload } from 'react-dom';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Eye, Search } from 'lucide-react';
@@ -8,6 +9,8 @@ import { PAGE_SIZE, searchStudies, studySearch } from '../_lib/pacs';
 import { currentSandbox, currentSandboxInfo } from '../_lib/current';
 import { ViewerLoader } from './ViewerLoader';
 import { StudyCountBar } from '@/app/_components/StudyCountBar';
+import { getDb } from '@/prisma/db';
+import { firstInstance, viewerChunks } from './first';
 
 export const metadata: Metadata = { title: 'Viewer' };
 export const dynamic = 'force-dynamic';
@@ -21,7 +24,14 @@ export default async function ViewerPage({ searchParams }: { searchParams: SP })
   // the current sandbox's archive serves the images (DICOMweb at /dicomweb/{its archive AE})
   const info = await currentSandboxInfo();
   const archiveAe = info?.archiveAe ?? 'PACS';
-  if (study) return <ViewerLoader studyUid={study} ae={archiveAe} />;
+  if (study) {
+    // issue 6, time to first image: the viewer's code (a client-only dynamic import, which Next does not preload)
+    // starts downloading with the HTML, and the loader fetches the image the viewer opens on meanwhile
+    for (const href of viewerChunks()) preload(href, { as: 'script' });
+    const sandbox = await currentSandbox();
+    const first = sandbox ? await firstInstance(getDb(), sandbox.id, study) : undefined;
+    return <ViewerLoader studyUid={study} ae={archiveAe} first={first} />;
+  }
 
   const q = studySearch.parse(raw);
   const sandbox = await currentSandbox();
