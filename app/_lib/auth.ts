@@ -99,10 +99,19 @@ export function createAuth(db: Db, options: { forNext: boolean; provider?: 'sqli
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const cache = globalThis as unknown as { __pacslabAuth?: Auth };
+const cache = globalThis as unknown as { __pacslabAuth?: Auth; __pacslabAuthReadOnly?: Auth };
 
 /** The web process's auth instance (server actions set cookies through nextCookies). */
 export function getAuth(): Auth {
   cache.__pacslabAuth ??= createAuth(getDb(), { forNext: true });
   return cache.__pacslabAuth;
+}
+
+/**
+ * The same, without Next's cookie plugin: for session reads that answer no request (session.ts refreshes the viewers
+ * it remembers in the background, after the response has gone), where there is no response to set a cookie on.
+ */
+export function getBackgroundAuth(): Auth {
+  cache.__pacslabAuthReadOnly ??= createAuth(getDb(), { forNext: false });
+  return cache.__pacslabAuthReadOnly;
 }

@@ -24,4 +24,13 @@ describe('TtlCache', () => {
     expect([c.get('b', 1300), c.get('c', 1300), c.get('e', 1300)]).toEqual([undefined, 3, 5]);
     expect(c.size).toBe(3);
   });
+
+  it('tells the age of a value, from the time it was last set', () => {
+    const c = new TtlCache<number>(1000, 10);
+    c.set('a', 1, 100);
+    expect(c.entry('a', 600)).toEqual({ value: 1, ageMs: 500 });
+    c.set('a', 2, 700);
+    expect(c.entry('a', 800)).toEqual({ value: 2, ageMs: 100 });
+    expect(c.entry('a', 1700)).toBeUndefined();
+  });
 });

@@ -40,18 +40,28 @@ const server = spawn(process.execPath, ['app/_cli/pacslab.mjs', 'start', '--no-b
     ARCHIVE_DIR: join(dir, 'archive'),
   },
   stdio: ['ignore', 'pipe', 'pipe'],
+  // its own process group: `pacslab start` runs the web server, DICOM and HL7 daemons as children, stopped together
+  detached: true,
 });
 let serverLog = '';
 server.stdout.on('data', (d) => (serverLog += d));
 server.stderr.on('data', (d) => (serverLog += d));
 
 function stop() {
-  if (server.exitCode === null) server.kill('SIGTERM');
+  if (server.exitCode === null && server.pid) {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 process.on('exit', stop);
 
 async function waitUp() {
+  // a server left on this port by an earlier run would answer for ours (and measure another build)
+  if (await fetch(`${base}/api/health`).then(() => true, () => false)) throw new Error(`port ${PORT} is already in use: stop what runs there, or set BENCH_PORT`);
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`${base}/api/health`)).ok) return;
@@ -132,7 +142,13 @@ async function students(rate: number, cookies: string[], payloads: string[]) {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie },
           body: payloads[Math.floor(Math.random() * payloads.length)],
-        });
+          signal: AbortSignal.timeout(10_000),
+        }).catch((e: Error) => e);
+        if (res instanceof Error) {
+          failed += 1; // no answer within 10 s (or the connection failed): counted, not waited for
+          console.error(`[bench] ${res.name}: ${res.message}`);
+          continue;
+        }
         await res.text();
         client.push(performance.now() - t0);
         if (res.status !== 200) failed += 1;
@@ -159,6 +175,7 @@ async function students(rate: number, cookies: string[], payloads: string[]) {
 
 async function run(name: string, cookies: string[], payloads: string[], overallRate?: number) {
   const serverMs: number[] = [];
+  const parts: Record<string, number[]> = {};
   let next = 0;
   const result = await autocannon({
     url: `${base}/api/answers`,
@@ -177,13 +194,22 @@ async function run(name: string, cookies: string[], payloads: string[], overallR
           };
         },
         onResponse: (_status: number, _body: string, _context: unknown, headers: Record<string, string>) => {
-          const m = /app;dur=([\d.]+)/.exec(headers?.['server-timing'] ?? '');
+          const timing = headers?.['server-timing'] ?? '';
+          const m = /app;dur=([\d.]+)/.exec(timing);
           if (m) serverMs.push(Number(m[1]));
+          for (const part of ['body', 'viewer', 'record']) {
+            const p = new RegExp(`${part};dur=([\\d.]+)`).exec(timing);
+            if (p) (parts[part] ??= []).push(Number(p[1]));
+          }
         },
       },
     ],
   });
   serverMs.sort((a, b) => a - b);
+  for (const [part, ms] of Object.entries(parts)) {
+    ms.sort((a, b) => a - b);
+    console.error(`[bench] ${name}: handler part "${part}" p50 ${pct(ms, 50)} p90 ${pct(ms, 90)} p95 ${pct(ms, 95)} p99 ${pct(ms, 99)} ms`);
+  }
   const non2xx = result.non2xx + result.errors + result.timeouts;
   return {
     run: name,
@@ -212,11 +238,16 @@ try {
   // warm-up: compile paths, fill caches, open the database
   await autocannon({ url: `${base}/api/answers`, connections: 10, duration: 3, method: 'POST', headers: { 'content-type': 'application/json', cookie: cookies[0] }, body: payloads[0] });
   const rows = [];
-  for (const rate of RATES) rows.push(await students(rate, await refreshed(cookies), payloads));
+  for (const rate of RATES) {
+    console.error(`[bench] students at ${rate} req/s`);
+    rows.push(await students(rate, await refreshed(cookies), payloads));
+  }
+  console.error('[bench] saturated');
   rows.push(await run('saturated: 100 conns, closed loop', await refreshed(cookies), payloads));
   console.log(`\nPOST /api/answers, ${STUDENTS} guests on ${STUDENTS} connections, ${SECONDS} s per run, ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, production build`);
   console.table(rows);
   console.log('saturated: client p95 interpolated between autocannon\'s p90 and p97.5; server = the handler\'s own time (Server-Timing), from request parsing to the JSON answer.');
 } finally {
   stop();
+  process.exit(0); // autocannon's and fetch's keep-alive sockets would hold the process open
 }
