@@ -4,7 +4,21 @@
 import { useState, type ReactNode } from 'react';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 
-export interface Column { key: string; label: string; numeric?: boolean }
+/**
+ * `pin`: keep the column in view while a wide table scrolls sideways (the student's name on the left, the row's
+ * actions on the right); a column with an empty label is not sortable (actions).
+ */
+export interface Column { key: string; label: string; numeric?: boolean; pin?: 'left' | 'right' }
+
+const PIN_CLASS = {
+  left: 'sticky left-0 z-10 bg-white shadow-[1px_0_0_0_var(--color-slate-200)]',
+  right: 'sticky right-0 z-10 bg-white shadow-[-1px_0_0_0_var(--color-slate-200)]',
+} as const;
+
+function cellClass(c: Column, head: boolean): string {
+  const pin = c.pin ? `${PIN_CLASS[c.pin]}${head ? ' !bg-slate-50' : ''}` : '';
+  return [c.numeric ? 'text-right' : '', !head && c.numeric ? 'tabular-nums' : '', pin].filter(Boolean).join(' ');
+}
 export type SortValue = string | number | null;
 export interface Row { id: string; cells: Record<string, { sort: SortValue; show?: ReactNode }> }
 
@@ -24,10 +38,11 @@ export function SortableTable({ columns, rows, label, testId, empty = 'Nothing y
         <thead>
           <tr>
             {columns.map((c) => {
+              if (c.label === '') return <th key={c.key} className={cellClass(c, true)}><span className="sr-only">Actions</span></th>;
               const active = sort?.key === c.key;
               const Icon = !active ? ArrowUpDown : sort.dir === 1 ? ArrowUp : ArrowDown;
               return (
-                <th key={c.key} aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={c.numeric ? 'text-right' : ''}>
+                <th key={c.key} aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={cellClass(c, true)}>
                   <button type="button" className="inline-flex items-center gap-1 hover:text-slate-900" onClick={() => setSort(active && sort.dir === 1 ? { key: c.key, dir: -1 } : { key: c.key, dir: 1 })}>
                     {c.label}
                     <Icon className={`h-3 w-3 ${active ? 'text-brand-600' : 'text-slate-300'}`} aria-hidden />
@@ -42,7 +57,7 @@ export function SortableTable({ columns, rows, label, testId, empty = 'Nothing y
             <tr key={r.id}>
               {columns.map((c) => {
                 const cell = r.cells[c.key];
-                return <td key={c.key} className={c.numeric ? 'text-right tabular-nums' : ''}>{cell?.show ?? (cell?.sort === null || cell?.sort === undefined ? '–' : cell.sort)}</td>;
+                return <td key={c.key} className={cellClass(c, false)}>{cell?.show ?? (cell?.sort === null || cell?.sort === undefined ? '–' : cell.sort)}</td>;
               })}
             </tr>
           ))}

@@ -203,7 +203,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
           testId="students-table"
           empty="No students yet: share the join code or link."
           columns={[
-            { key: 'name', label: 'Student' },
+            { key: 'name', label: 'Student', pin: 'left' },
             { key: 'lessons', label: 'Lessons', numeric: true },
             { key: 'answered', label: 'Items', numeric: true },
             { key: 'accuracy', label: 'Accuracy', numeric: true },
@@ -211,7 +211,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
             { key: 'mock', label: 'Best mock', numeric: true },
             { key: 'last', label: 'Last active' },
             ...d.assignments.map((a, i) => ({ key: `a${i}`, label: a.title })),
-            { key: 'actions', label: '' },
+            { key: 'actions', label: '', pin: 'right' },
           ]}
           rows={studentRows}
         />

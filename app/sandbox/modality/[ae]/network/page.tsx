@@ -56,11 +56,11 @@ export default async function ScannerNetwork({ params }: { params: Promise<{ ae:
 
       <section className="card p-4" aria-labelledby="local-heading">
         <h2 id="local-heading" className="font-semibold">This scanner</h2>
-        <ActionForm action={saveScannerSettings} hidden={{ ae }} submit="Save settings" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-5" testId="scanner-settings">
+        <ActionForm action={saveScannerSettings} hidden={{ ae }} submit="Save settings" className="mt-3 grid grid-cols-2 items-end gap-3 md:grid-cols-6" testId="scanner-settings">
           <label><span className="label">Calling AE title (local AE)</span><input name="localAeTitle" defaultValue={config.localAeTitle} className="field font-mono" maxLength={16} required disabled={!canEdit} /></label>
           <label><span className="label">Station name</span><input name="stationName" defaultValue={config.stationName} className="field" maxLength={16} disabled={!canEdit} /></label>
           <label><span className="label">Timeout (s)</span><input name="timeoutSeconds" type="number" min={1} max={600} defaultValue={config.timeoutSeconds} className="field" disabled={!canEdit} /></label>
-          <label>
+          <label className="col-span-2">
             <span className="label">Send images as</span>
             <select name="transferSyntaxUid" defaultValue={config.transferSyntaxUid} className="field" disabled={!canEdit} title="The transfer syntax new images are stored and sent in (lossless only)">
               {SEND_SYNTAXES.map((c) => (
