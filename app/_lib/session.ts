@@ -5,7 +5,7 @@ import { headers } from 'next/headers';
 import { getAuth, getBackgroundAuth } from './auth';
 import { HttpError } from './errors';
 import { hasRole, type Role } from './roles';
-import { TtlCache } from './ttlCache';
+import { StaleWhileRevalidate } from './staleCache';
 
 export interface Viewer {
   id: string;
@@ -30,8 +30,7 @@ export interface Viewer {
  */
 const VIEWER_TTL_MS = 5_000;
 const REFRESH_AFTER_MS = 2_500;
-const recentViewers = new TtlCache<Viewer>(VIEWER_TTL_MS, 10_000);
-const refreshing = new Set<string>();
+const recentViewers = new StaleWhileRevalidate<Viewer>(VIEWER_TTL_MS, REFRESH_AFTER_MS, 10_000);
 
 async function lookup(h: Headers, fresh: boolean, auth = getAuth()): Promise<Viewer | null> {
   const session = await auth.api.getSession({ headers: h, ...(fresh ? { query: { disableCookieCache: true } } : {}) });
@@ -46,26 +45,14 @@ async function lookup(h: Headers, fresh: boolean, auth = getAuth()): Promise<Vie
   });
 }
 
-function refreshInBackground(cookie: string) {
-  if (refreshing.has(cookie)) return;
-  refreshing.add(cookie);
-  // only the cookies: this read answers no request, and sets none (a renewed cookie cache reaches the browser
-  // with its next response that reads the session itself)
-  lookup(new Headers({ cookie }), false, getBackgroundAuth())
-    .then((v) => (v ? recentViewers.set(cookie, v) : recentViewers.delete(cookie)))
-    .catch(() => recentViewers.delete(cookie))
-    .finally(() => refreshing.delete(cookie));
-}
-
 async function viewer(fresh: boolean): Promise<Viewer | null> {
   const h = await headers();
   const cookie = h.get('cookie');
   if (!fresh && cookie) {
-    const known = recentViewers.entry(cookie);
-    if (known) {
-      if (known.ageMs >= REFRESH_AFTER_MS) refreshInBackground(cookie);
-      return known.value;
-    }
+    // a re-read answers no request and sets no cookie (a renewed cookie cache reaches the browser with its next
+    // response that reads the session itself), so it sends only the cookies, through the auth without Next's plugin
+    const known = recentViewers.get(cookie, () => lookup(new Headers({ cookie }), false, getBackgroundAuth()));
+    if (known) return known;
   }
   // fresh: read the session and role from the database, past the one-minute cookie cache (auth.ts)
   const v = await lookup(h, fresh);
