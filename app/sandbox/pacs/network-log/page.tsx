@@ -7,6 +7,7 @@ import { sopClassName } from '@/sim/dicom/sopClasses';
 import { transferSyntaxName } from '@/sim/dicom/transferSyntaxes';
 import { formatBytes, formatDateTime } from '@/app/_lib/format';
 import { currentSandbox } from '../../_lib/current';
+import { AutoRefresh } from '@/app/_components/AutoRefresh';
 
 export const metadata: Metadata = { title: 'Network log' };
 export const dynamic = 'force-dynamic';
@@ -60,8 +61,9 @@ export default async function NetworkLogPage({ searchParams }: { searchParams: P
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
         Every association the archive saw: who called whom, which presentation contexts were accepted, each DIMSE request and the
-        status it got. When a send fails, start here.
+        status it got. When a send fails, start here. The log follows new associations as they arrive (every 3 s).
       </p>
+      <AutoRefresh active ms={3000} />
       <form className="card flex flex-wrap items-end gap-3 p-4" role="search" aria-label="Filter the network log">
         <label><span className="label">AE title</span><input name="ae" defaultValue={f.ae} className="field w-40 font-mono" placeholder="CT1" /></label>
         <label><span className="label">Outcome</span>

@@ -1,10 +1,10 @@
 // A tier job (sim/archive/tierJobs.ts) as the Storage tab and the study page show it: while it runs, a progress
 // bar (studies n/N, images n/N, percentage) that refreshes the page every 700 ms; once it ended badly, what
-// happened in words. Server component; the refresh is the modality console's AutoRefresh.
+// happened in words. Server component; the refresh is AutoRefresh.
 import { AlertTriangle, Loader2 } from 'lucide-react';
 import { formatDateTime } from '@/app/_lib/format';
 import { isActive, jobPercent, type TierJobRow } from '@/sim/archive/tierJobs';
-import { AutoRefresh } from '../../modality/[ae]/AutoRefresh';
+import { AutoRefresh } from '@/app/_components/AutoRefresh';
 
 type Job = Pick<TierJobRow, 'kind' | 'status' | 'studiesDone' | 'studiesTotal' | 'instancesDone' | 'instancesTotal' | 'error' | 'createdAt' | 'finishedAt'>;
 

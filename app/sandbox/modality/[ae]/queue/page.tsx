@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { anyJobActive, requireScanner, sendQueue } from '../../../_lib/modality';
-import { AutoRefresh } from '../AutoRefresh';
+import { AutoRefresh } from '@/app/_components/AutoRefresh';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { JobRow } from '../JobRow';
 import { retryAll } from '../actions';

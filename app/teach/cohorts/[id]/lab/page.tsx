@@ -4,7 +4,7 @@ import { AlertTriangle, CheckCircle2, FlaskConical, Lightbulb, Radio } from 'luc
 import { pageRequiresRole } from '@/app/_lib/guards';
 import { getDb } from '@/prisma/db';
 import { ActionForm } from '@/app/_components/ActionForm';
-import { AutoRefresh } from '@/app/sandbox/modality/[ae]/AutoRefresh';
+import { AutoRefresh } from '@/app/_components/AutoRefresh';
 import { Timer } from '@/app/sandbox/scenarios/Timer';
 import { listFaults } from '@/sim/faults/engine';
 import { orPage } from '../../../_lib/access';

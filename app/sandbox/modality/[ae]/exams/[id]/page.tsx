@@ -6,7 +6,7 @@ import { formatDateTime, formatDicomDate, formatPersonName } from '@/app/_lib/fo
 import { DISCONTINUATION_REASONS } from '@/sim/modality/mpps';
 import { MppsBadge } from '../../../../ris/Badges';
 import { anyJobActive, destinationLabel, examDetail, requireScanner } from '../../../../_lib/modality';
-import { AutoRefresh } from '../../AutoRefresh';
+import { AutoRefresh } from '@/app/_components/AutoRefresh';
 import { ActionForm } from '@/app/_components/ActionForm';
 import { JobRow } from '../../JobRow';
 import { completeExam, discontinueExam, purgeExam, sendExam } from '../../actions';
