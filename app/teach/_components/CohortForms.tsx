@@ -313,7 +313,7 @@ export function RemoveStudentButton({ cohortId, userId, name }: { cohortId: stri
 export function MoveStudentForm({ cohortId, userId, name, others }: { cohortId: string; userId: string; name: string; others: { id: string; name: string }[] }) {
   return (
     <RowAction action={moveStudentAction} hidden={{ cohortId, userId }} testId="move-student" label={<button type="submit" className="btn-ghost text-xs">Move</button>}>
-      <select name="to" className="field py-0.5 text-xs" aria-label={`Move ${name} to`}>
+      <select name="to" className="field w-36 py-0.5 text-xs" aria-label={`Move ${name} to`} title={`Move ${name} to another of your cohorts`}>
         {others.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
       </select>
     </RowAction>

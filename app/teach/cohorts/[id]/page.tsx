@@ -109,7 +109,7 @@ export default async function CohortPage({ params, searchParams }: { params: Pro
       actions: {
         sort: null,
         show: (
-          <div className="flex flex-wrap items-center gap-1">
+          <div className="flex min-w-max items-center gap-1">
             {others.length > 0 && <MoveStudentForm cohortId={id} userId={s.userId} name={s.name} others={others.map((o) => ({ id: o.id, name: o.name }))} />}
             <RemoveStudentButton cohortId={id} userId={s.userId} name={s.name} />
           </div>
