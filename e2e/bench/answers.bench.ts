@@ -14,64 +14,15 @@
 //              connections on the same tick, which measures a thundering herd rather than a class, so this run
 //              uses a small loop over fetch (keep-alive) instead.
 // Prints latency seen by the client (p50/p95/p99) and the handler's own time from the Server-Timing header.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { loadQuestions } from '@/content/questions';
-import { E2E } from '../env';
+import { startBenchServer, type BenchServer } from './server';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3191);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATES = (process.env.BENCH_RATES ?? '10,50,100').split(',').map(Number).filter((n) => n > 0);
 const STUDENTS = 100;
-const base = `http://127.0.0.1:${PORT}`;
-const dir = mkdtempSync(join(tmpdir(), 'pacslab-bench-'));
-
-const server = spawn(process.execPath, ['app/_cli/pacslab.mjs', 'start', '--no-build'], {
-  env: {
-    ...process.env,
-    ...E2E.serverEnv,
-    PORT: String(PORT),
-    DICOM_PORT: String(PORT + 8000),
-    DATA_DIR: dir,
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `file:${join(dir, 'pacslab.db')}`,
-    ARCHIVE_DIR: join(dir, 'archive'),
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-  // its own process group: `pacslab start` runs the web server, DICOM and HL7 daemons as children, stopped together
-  detached: true,
-});
-let serverLog = '';
-server.stdout.on('data', (d) => (serverLog += d));
-server.stderr.on('data', (d) => (serverLog += d));
-
-function stop() {
-  if (server.exitCode === null && server.pid) {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', stop);
-
-async function waitUp() {
-  // a server left on this port by an earlier run would answer for ours (and measure another build)
-  if (await fetch(`${base}/api/health`).then(() => true, () => false)) throw new Error(`port ${PORT} is already in use: stop what runs there, or set BENCH_PORT`);
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the server did not come up:\n${serverLog}`);
-}
+let base = '';
 
 /** One guest session per student (distinct client addresses: guest sign-in is rate-limited per address). */
 async function guests(): Promise<string[]> {
@@ -231,8 +182,10 @@ function p95(result: Result): number {
   return +(l.p90 + ((l.p97_5 - l.p90) * (95 - 90)) / (97.5 - 90)).toFixed(1);
 }
 
+let server: BenchServer | undefined;
 try {
-  await waitUp();
+  server = await startBenchServer({ port: PORT, name: 'bench', databaseUrl: process.env.BENCH_DATABASE_URL });
+  base = server.base;
   const cookies = await guests();
   const payloads = bodies();
   // warm-up: compile paths, fill caches, open the database
@@ -248,6 +201,6 @@ try {
   console.table(rows);
   console.log('saturated: client p95 interpolated between autocannon\'s p90 and p97.5; server = the handler\'s own time (Server-Timing), from request parsing to the JSON answer.');
 } finally {
-  stop();
+  server?.stop();
   process.exit(0); // autocannon's and fetch's keep-alive sockets would hold the process open
 }

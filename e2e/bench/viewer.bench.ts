@@ -13,64 +13,15 @@
 //   scrolling: once every slice is loaded, ArrowDown through all slices as fast as the keyboard repeats, while
 //     the page samples the canvas on every animation frame and counts frames with (almost) nothing drawn; then
 //     slice by slice, checking the overlay's image number and the canvas after each step.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { writeStudy } from '@/sim/modality/generate';
-import { E2E } from '../env';
+import { startBenchServer, type BenchServer } from './server';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3192);
-const DICOM_PORT = PORT + 8000;
 const SLICES = Number(process.env.BENCH_SLICES ?? 300);
 const RUNS = Math.max(2, Number(process.env.BENCH_RUNS ?? 5));
-const base = `http://127.0.0.1:${PORT}`;
-const dir = mkdtempSync(join(tmpdir(), 'pacslab-viewer-bench-'));
-
-const server = spawn(process.execPath, ['app/_cli/pacslab.mjs', 'start', '--no-build'], {
-  env: {
-    ...process.env,
-    ...E2E.serverEnv,
-    PORT: String(PORT),
-    DICOM_PORT: String(DICOM_PORT),
-    HL7_PORT: String(PORT - 600),
-    DATA_DIR: dir,
-    DATABASE_URL: `file:${join(dir, 'pacslab.db')}`,
-    ARCHIVE_DIR: join(dir, 'archive'),
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-  // its own process group: `pacslab start` runs the web server, DICOM and HL7 daemons as children, stopped together
-  detached: true,
-});
-let serverLog = '';
-server.stdout.on('data', (d) => (serverLog += d));
-server.stderr.on('data', (d) => (serverLog += d));
-
-function stop() {
-  if (server.exitCode === null && server.pid) {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', stop);
-
-async function waitUp() {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the server did not come up:\n${serverLog}`);
-}
-
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -92,9 +43,12 @@ function litFraction(page: Page): Promise<number> {
   });
 }
 
+let server: BenchServer | undefined;
+
 async function main() {
   const t0 = Date.now();
-  await waitUp();
+  server = await startBenchServer({ port: PORT, name: 'viewer-bench', timeoutMs: 120_000 });
+  const { base, dir, dicomPort: DICOM_PORT } = server;
   console.log(`server up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const g0 = Date.now();
   const study = await writeStudy({ protocolId: 'ct-chest', seed: 7, slices: SLICES, patient: { patientName: 'BENCH^VIEWER', patientId: 'BENCH-VIEW' } }, join(dir, 'ct'));
@@ -235,7 +189,7 @@ async function main() {
   function summary() {
     const warm = firstImage.slice(1);
     console.log(
-      `\nTime to first image, ${SLICES}-slice CT (512×512, production build, Chromium headless, SwiftShader WebGL):` +
+      `\nTime to first image, ${SLICES}-slice CT (512×512, production build, Chromium headless on SwiftShader: Cornerstone draws on the CPU):` +
         `\n  cold ${firstImage[0].toFixed(0)} ms; then median ${median(warm).toFixed(0)} ms, min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)} (${warm.length} runs)` +
         `\n  wall clock from page.goto to seen: median ${median(wall.slice(1))} ms`,
     );
@@ -247,4 +201,4 @@ main()
     console.error(e);
     process.exitCode = 1;
   })
-  .finally(stop);
+  .finally(() => server?.stop());
