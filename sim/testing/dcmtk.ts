@@ -14,12 +14,7 @@ export interface ToolResult {
 const checked = new Set<string>();
 
 export function requireDcmtk(tool: string) {
-  if (checked.has(tool)) return;
-  const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    throw new Error(`DCMTK tool "${tool}" is not installed: install the Debian package dcmtk (apt-get install -y dcmtk)`);
-  }
-  checked.add(tool);
+  if (!hasDcmtk(tool)) throw new Error(`DCMTK tool "${tool}" is not installed: install the Debian package dcmtk (apt-get install -y dcmtk)`);
 }
 
 /** Whether a DCMTK tool is installed (for runs that use it only when it is there). */

@@ -14,10 +14,11 @@ export function ReviewSession({ items: due }: { items: Item[] }) {
   const [items, setItems] = useState<Item[]>(due);
   const [index, setIndex] = useState(0);
   const [results, setResults] = useState<boolean[]>([]);
-  const [refreshing, setRefreshing] = useState(false);
+  // "Check for more": the list the page had when it was pressed, to take the next one the server sends
+  const [refreshFrom, setRefreshFrom] = useState<Item[] | null>(null);
   const router = useRouter();
-  if (refreshing && due !== items) {
-    setRefreshing(false);
+  if (refreshFrom && due !== refreshFrom) {
+    setRefreshFrom(null);
     setItems(due);
     setIndex(0);
     setResults([]);
@@ -32,7 +33,7 @@ export function ReviewSession({ items: due }: { items: Item[] }) {
         <p className="mt-2 text-4xl font-semibold">{right} / {items.length}</p>
         <p className="mt-1 text-slate-600">Each item is scheduled again; misses come back within minutes.</p>
         <div className="mt-6 flex flex-wrap justify-center gap-3">
-          <button type="button" className="btn-primary" onClick={() => { setRefreshing(true); router.refresh(); }}>Check for more</button>
+          <button type="button" className="btn-primary" onClick={() => { setRefreshFrom(due); router.refresh(); }}>Check for more</button>
           <Link href="/practice" className="btn-secondary">Back to practice</Link>
         </div>
       </div>
