@@ -42,7 +42,16 @@ export function adapterFor(url: string) {
 export function createDb(url: string = databaseUrl()): Db {
   const adapter = adapterFor(url);
   if (providerOf(url) === 'postgresql') return new PostgresClient({ adapter }) as unknown as Db;
-  return new SqliteClient({ adapter });
+  const db = new SqliteClient({ adapter });
+  sqliteFiles.set(db, sqlitePath(url));
+  return db;
+}
+
+const sqliteFiles = new WeakMap<object, string>();
+
+/** The database file behind a client createDb() made for SQLite; undefined for PostgreSQL (or another client). */
+export function sqliteFileOf(db: Db): string | undefined {
+  return sqliteFiles.get(db);
 }
 
 const cache = globalThis as unknown as { __pacslabDb?: { url: string; db: Db } };

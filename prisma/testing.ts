@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createDb, providerOf, type Db } from './db';
+import { closeDirectSqlite } from './directSqlite';
 import { applyMigrations } from './migrate';
 
 export interface TestDb {
@@ -49,6 +50,7 @@ export async function createTestDb(): Promise<TestDb> {
     url,
     provider: 'sqlite',
     async drop() {
+      closeDirectSqlite(db);
       await db.$disconnect();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,6 +1,7 @@
 // Starts the DICOM services of every sandbox on one listener: used by the daemon (sim/daemon.ts), by the web
 // server in-process, and by tests (port 0 picks a free port).
 import { providerOf, databaseUrl, type Db } from '../prisma/db';
+import { closeDirectSqlite } from '../prisma/directSqlite';
 import { ArchiveFiles, INCOMING_DIR } from './archive/archiveFiles';
 import { findService } from './archive/findScp';
 import { createGetService } from './archive/getScp';
@@ -139,6 +140,7 @@ export async function startDicomServices(opts: DicomServicesOptions): Promise<Di
     async close() {
       await server.close();
       await files.close();
+      closeDirectSqlite(opts.db);
     },
   };
 }

@@ -4,6 +4,7 @@
 // `drain()` waits for everything still queued (the listener's close() calls it).
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../prisma/db';
+import { directSqlite, sqliteDateTime } from '../../prisma/directSqlite';
 import type { ContextDecision } from './contextPolicy';
 import { contextResultText } from './contextPolicy';
 
@@ -32,6 +33,9 @@ export interface AssociationStart {
 }
 
 const FLUSH_EVERY_MS = 1000;
+
+const INSERT_DIMSE_LOG = `INSERT INTO "DimseLog" ("id", "associationId", "command", "sopClassUid", "sopInstanceUid", "status", "statusMeaning", "durationMs", "bytes", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 const FLUSH_AT_ROWS = 200;
 
 export class NetworkLog {
@@ -141,7 +145,15 @@ export class AssociationLogWriter {
     }));
     this.buffer = [];
     const db = this.log.database;
-    this.enqueue(`${rows.length} DIMSE rows`, () => db.dimseLog.createMany({ data: rows }));
+    this.enqueue(`${rows.length} DIMSE rows`, async () => {
+      // a prepared statement on SQLite: Prisma's createMany planned 200 rows for ~40 ms of the event loop, a
+      // stall in the middle of a transfer (prisma/directSqlite.ts); ids are UUIDs where Prisma makes cuids (both
+      // opaque). Prisma on PostgreSQL or when SQLite is busy
+      const direct = directSqlite(db);
+      const params = rows.map((r) => [randomUUID(), r.associationId, r.command, r.sopClassUid, r.sopInstanceUid, r.status, r.statusMeaning, r.durationMs, r.bytes, sqliteDateTime(r.at)]);
+      if (direct?.run(INSERT_DIMSE_LOG, params) === 'done') return;
+      await db.dimseLog.createMany({ data: rows });
+    });
   }
 
   /** Records the end of the association (outcome, bytes) after its DIMSE rows. */
