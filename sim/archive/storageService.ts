@@ -178,7 +178,7 @@ export function createStorageService(opts: StorageServiceOptions): DimseService 
       await files.write(rel, [header, dataset], true);
     }
 
-    mark('4 file: write, fdatasync, link, dir fsync');
+    mark('4d directory fsync');
     const data = {
       ...instanceFields(h),
       transferSyntaxUid: r.transferSyntaxUid,
