@@ -4,7 +4,9 @@
 //   (b) Orthanc (Debian package, 1.10) with a temp configuration and its own SQLite index,
 //   (c) our DICOM daemon (sim/daemon.ts) with a temp SQLite database and archive folder,
 // each started as a child process with TCP_NODELAY=1 in its environment, so its peak resident memory is read
-// from /proc/PID/status (VmHWM) when it has received everything.
+// from /proc/PID/status (VmHWM) when it has received everything. Each receiver is measured running, not
+// starting: it answers a C-ECHO, gets a second, and the machine is put in the same state for each (see
+// prepareMachine) before storescu starts.
 //
 // The files: N copies of a real CT slice enlarged to 512×512 16-bit (CT_small.dcm from python3-pydicom, 128×128,
 // pixels repeated 4×4, Pixel Spacing divided by 4, private tags kept), each with its own SOP Instance UID,
@@ -13,7 +15,7 @@
 // Run: `npx pacslab bench ingest` (see --help), or import runIngestBench().
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -244,6 +246,39 @@ function storescu(port: number, calledAe: string, fileDir: string): Promise<numb
   });
 }
 
+/**
+ * The same starting point for every receiver. (1) On a virtual machine the first write into memory the guest
+ * has never used costs a fault in the hypervisor: a 512 KiB write into a new file measured 0.75-0.9 ms there
+ * against 0.15 ms into memory used before, so whichever receiver ran first on a fresh machine paid ~0.7 ms per
+ * image. Writing and deleting a file of twice the data set's size, once the receiver is up (its own start-up
+ * takes memory too), gives each receiver used memory. (2) A quiet
+ * disk: storescp and Orthanc leave ~160 MB unflushed (they never fsync), and the kernel writing it back slowed
+ * the next receiver's own flushes; `sync` waits for it.
+ */
+function prepareMachine(work: string, bytes: number) {
+  const path = join(work, 'page-cache-warm-up.bin');
+  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
+  const fd = openSync(path, 'w');
+  try {
+    for (let written = 0; written < bytes; written += chunk.length) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+  rmSync(path);
+  spawnSync('sync');
+}
+
+function echo(port: number, calledAe: string): Promise<void> {
+  return new Promise((res, rej) => {
+    const child = spawn('echoscu', ['-aet', CALLING_AE, '-aec', calledAe, '127.0.0.1', String(port)], { env: NODELAY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', rej);
+    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`echoscu to ${calledAe} failed (exit ${code}): ${out.slice(-500)}`))));
+  });
+}
+
 function countFiles(dir: string): number {
   if (!existsSync(dir)) return 0;
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith('.db') && !d.name.includes('pacslab.db')).length;
@@ -277,6 +312,11 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ r
         const targetWork = join(work, `round${round}`);
         const receiver = await STARTERS[target](targetWork, opts.trace);
         try {
+          // a server is measured running, not starting: every receiver answers one C-ECHO, then gets a second to
+          // finish its start-up work (measured: started straight away, ours spent ~0.4 s more CPU on the 300 images)
+          await echo(receiver.port, receiver.calledAe);
+          await new Promise((r) => setTimeout(r, 1000));
+          prepareMachine(work, 2 * bytes);
           const pid = receiver.child.pid!;
           const readyRssKb = procStatusKb(pid, 'VmRSS');
           const ms = await storescu(receiver.port, receiver.calledAe, fileDir);
