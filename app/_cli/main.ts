@@ -192,8 +192,8 @@ bench
     const targets = o.targets.split(',').map((t) => t.trim());
     const unknown = targets.filter((t) => !(TARGETS as readonly string[]).includes(t));
     if (unknown.length) fail(`unknown target(s) ${unknown.join(', ')}: use ${TARGETS.join(', ')}`);
-    const { results, work } = await runIngestBench({ count: o.count, rounds: o.rounds, targets: targets as never, keep: o.keep, trace: o.trace, log: (l) => console.log(l) });
-    console.log(`\n${formatIngestTable(results)}`);
+    const { results, work, durableWriteMs } = await runIngestBench({ count: o.count, rounds: o.rounds, targets: targets as never, keep: o.keep, trace: o.trace, log: (l) => console.log(l) });
+    console.log(`\n${formatIngestTable(results, durableWriteMs)}`);
     if (o.keep) console.log(`\nfiles kept in ${work}`);
   });
 

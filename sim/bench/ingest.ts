@@ -15,7 +15,7 @@
 // Run: `npx pacslab bench ingest` (see --help), or import runIngestBench().
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -295,7 +295,40 @@ export function checkTools(targets: readonly Target[]) {
 
 // ---------------------------------------------------------------------------------------------- the run
 
-export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ results: IngestResult[]; work: string }> {
+/**
+ * What this machine's disk allows, measured with the bench's own files: the median time of the durable write
+ * a receiver that answers only after the data is on disk must do per image (write a temporary file, fdatasync,
+ * link it to its name, fsync the folder), with nothing else (no network, no parsing, no index).
+ */
+export function durableWriteMs(work: string, file: string, count: number): number {
+  const dir = join(work, 'durable-write-probe');
+  const [incoming, final] = [join(dir, 'incoming'), join(dir, 'final')];
+  mkdirSync(incoming, { recursive: true });
+  mkdirSync(final, { recursive: true });
+  const bytes = readFileSync(file);
+  const dirFd = openSync(final, 'r');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const tmp = join(incoming, `${i}.part`);
+      const fd = openSync(tmp, 'wx');
+      const t = performance.now();
+      writeSync(fd, bytes);
+      fdatasyncSync(fd);
+      linkSync(tmp, join(final, `${i}.dcm`));
+      fsyncSync(dirFd);
+      times.push(performance.now() - t);
+      closeSync(fd);
+      rmSync(tmp);
+    }
+  } finally {
+    closeSync(dirFd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ results: IngestResult[]; work: string; durableWriteMs: number }> {
   const count = opts.count ?? 300;
   const targets = opts.targets ?? TARGETS;
   const rounds = opts.rounds ?? 1;
@@ -303,10 +336,14 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ r
   checkTools(targets);
   const work = mkdtempSync(join(tmpdir(), 'pacslab-bench-'));
   const results: IngestResult[] = [];
+  let durable = 0;
   try {
     const fileDir = join(work, 'files');
     const { bytes } = makeCtFiles(fileDir, count);
     log(`${count} files of 512×512 CT (${(bytes / 1e6).toFixed(0)} MB) in ${fileDir}`);
+    prepareMachine(work, 2 * bytes);
+    durable = durableWriteMs(work, join(fileDir, readdirSync(fileDir)[0]), Math.min(count, 300));
+    log(`this disk: a durable write of one file (write, fdatasync, link, folder fsync) takes ${durable.toFixed(2)} ms (median)`);
     for (let round = 1; round <= rounds; round++) {
       for (const target of targets) {
         const targetWork = join(work, `round${round}`);
@@ -337,7 +374,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ r
   } finally {
     if (!opts.keep) rmSync(work, { recursive: true, force: true });
   }
-  return { results, work };
+  return { results, work, durableWriteMs: durable };
 }
 
 const NAMES: Record<Target, string> = {
@@ -346,8 +383,12 @@ const NAMES: Record<Target, string> = {
   ours: 'PACS Lab (fsync + index before success)',
 };
 
-/** A Markdown table of the results (one row per target and round) and, per target, the median. */
-export function formatIngestTable(results: readonly IngestResult[]): string {
+/**
+ * A Markdown table of the results (one row per target and round) and, per target, the median. Given the disk's
+ * durable-write time, also the most a receiver that syncs before answering could reach here: storescu's cycle
+ * with storescp (the client's own time plus a receiver that does almost nothing) plus that one write.
+ */
+export function formatIngestTable(results: readonly IngestResult[], durableWrite?: number): string {
   const mb = (kb?: number) => (kb === undefined ? '' : (kb / 1024).toFixed(0));
   const lines = ['| receiver | round | images | s | img/s | MB/s | RSS ready MB | peak RSS MB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const r of results) {
@@ -363,6 +404,14 @@ export function formatIngestTable(results: readonly IngestResult[]): string {
     if (orthanc) parts.push(`${(ours / orthanc).toFixed(2)}× Orthanc (target ≥ 3×)`);
     if (scp) parts.push(`${((100 * ours) / scp).toFixed(0)}% of storescp (target ≥ 50%)`);
     lines.push('', parts.join(', '));
+  }
+  if (scp && durableWrite) {
+    const bound = 1000 / (1000 / scp + durableWrite);
+    const vs = [orthanc ? `${(bound / orthanc).toFixed(2)}× Orthanc` : '', `${((100 * bound) / scp).toFixed(0)}% of storescp`].filter(Boolean).join(', ');
+    lines.push(
+      '',
+      `bound on this machine for any receiver that syncs before answering: ${(1000 / scp).toFixed(2)} ms per image with storescp + ${durableWrite.toFixed(2)} ms durable write = ${bound.toFixed(0)} img/s (${vs})`,
+    );
   }
   return lines.join('\n');
 }
