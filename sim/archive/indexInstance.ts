@@ -145,8 +145,8 @@ function constraintError(r: InstanceRow, kind: 'unique' | 'foreign-key' | undefi
  * cost ~0.6 ms of the event loop per C-STORE, a third of the archive's own time per image, the statement
  * ~0.03 ms). The row is the one Prisma writes (same table and columns; DateTime as the adapter serialises it,
  * BigInt as an integer; the id a UUID where Prisma would make a cuid, both opaque). On PostgreSQL, or when
- * SQLite is busy (a write another connection holds), the same INSERT goes through Prisma. Constraint errors come back with Prisma's codes
- * (P2002 unique, P2003 foreign key) so callers treat them as they treat create()'s.
+ * SQLite is busy (a write another connection holds), the same INSERT goes through Prisma. Constraint errors
+ * come back with Prisma's codes (P2002 unique, P2003 foreign key) so callers treat them as they treat create()'s.
  */
 export async function insertInstance(db: Db, r: InstanceRow): Promise<void> {
   const id = randomUUID();

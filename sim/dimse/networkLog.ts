@@ -33,10 +33,9 @@ export interface AssociationStart {
 }
 
 const FLUSH_EVERY_MS = 1000;
+const FLUSH_AT_ROWS = 200;
 
 const INSERT_DIMSE_LOG = `INSERT INTO "DimseLog" ("id", "associationId", "command", "sopClassUid", "sopInstanceUid", "status", "statusMeaning", "durationMs", "bytes", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
-const FLUSH_AT_ROWS = 200;
 
 export class NetworkLog {
   private pending = new Set<Promise<unknown>>();
@@ -146,9 +145,9 @@ export class AssociationLogWriter {
     this.buffer = [];
     const db = this.log.database;
     this.enqueue(`${rows.length} DIMSE rows`, async () => {
-      // a prepared statement on SQLite: Prisma's createMany planned 200 rows for ~40 ms of the event loop, a
-      // stall in the middle of a transfer (prisma/directSqlite.ts); ids are UUIDs where Prisma makes cuids (both
-      // opaque). Prisma on PostgreSQL or when SQLite is busy
+      // SQLite: a prepared statement (prisma/directSqlite.ts). Prisma's createMany planned 200 rows for ~40 ms of
+      // the event loop, a stall in the middle of a transfer. Ids are UUIDs where Prisma makes cuids (both opaque).
+      // PostgreSQL, or SQLite busy: Prisma, as before.
       const direct = directSqlite(db);
       const params = rows.map((r) => [randomUUID(), r.associationId, r.command, r.sopClassUid, r.sopInstanceUid, r.status, r.statusMeaning, r.durationMs, r.bytes, sqliteDateTime(r.at)]);
       if (direct?.run(INSERT_DIMSE_LOG, params) === 'done') return;
