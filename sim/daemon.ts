@@ -4,8 +4,8 @@
 // DICOM listener, and shuts down cleanly on SIGTERM/SIGINT.
 // The HL7 v2 listener runs as a process of its own (sim/hl7d.ts): the HL7 library's dictionaries alone take
 // ~80-130 MB, which would push this process past its memory budget while a large study streams in.
-// Run it with MALLOC_ARENA_MAX=2 in its environment, as `npm run sim` does: glibc's default malloc arenas (8 per
-// core) fragment under the socket buffers of a long transfer, ~40 MB of peak RSS on a 2 GB study (sim/bench/ingest.ts).
+// Run it with the environment of sim/daemonEnv.ts (MALLOC_ARENA_MAX=2, NODE_OPTIONS=--max-semi-space-size=2), as
+// `npm start` and `npm run sim` do: both keep its resident memory within budget while a large study streams in.
 import { resolve } from 'node:path';
 import { createDb, databaseUrl } from '../prisma/db';
 import { applyMigrations } from '../prisma/migrate';

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { databaseUrl, getDb, providerOf } from '@/prisma/db';
 import { applyMigrations } from '@/prisma/migrate';
 import { env } from '@/app/_lib/env';
+import { daemonEnv } from '@/sim/daemonEnv';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -68,9 +69,8 @@ export async function start({ build }: { build: boolean }) {
     });
     children.push(child);
   };
-  // two malloc arenas keep the DICOM process's resident memory flat while large studies stream in (measured:
-  // 306-333 MB -> 268-293 MB on a 2 GB study at the same speed; see sim/bench/ingest.ts)
-  run('DICOM services', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'daemon.ts')], { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' });
+  // the daemon's memory settings (sim/daemonEnv.ts): resident memory stays flat while large studies stream in
+  run('DICOM services', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'daemon.ts')], daemonEnv());
   run('HL7 listener', [tsxBin, '--tsconfig', join(root, 'tsconfig.json'), join(root, 'sim', 'hl7d.ts')]);
   run('web server', [nextBin, 'start', '-p', String(e.PORT), '-H', e.HOST]);
   process.on('SIGINT', () => stop(0));

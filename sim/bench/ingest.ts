@@ -21,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs from 'dcmjs';
 import { freePort, waitForPort } from '../testing/ports';
+import { daemonEnv } from '../daemonEnv';
 
 export const CT_SOURCE = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
@@ -215,10 +216,8 @@ async function startOurs(work: string, trace = false): Promise<Receiver & { outp
     // the daemon also starts the HL7 v2 listener: any free port, so a running instance on 2575 is no obstacle
     HL7_HOST: '127.0.0.1',
     HL7_PORT: '0',
-    // as `npm run sim` runs the daemon (package.json): with glibc's default of 8 malloc arenas per core, the
-    // 64 KiB socket buffers of a long transfer fragment them; measured peak RSS on a 2 GB study 306-333 MB
-    // without, 268-293 MB with, at the same speed
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    // as `npm start` and `npm run sim` run the daemon (sim/daemonEnv.ts)
+    ...daemonEnv(),
     ...(trace ? { PACSLAB_INGEST_TRACE: '1' } : {}),
   };
   const r = spawnReceiver(process.execPath, ['--import', existsSync(tsx) ? tsx : 'tsx', join(REPO_ROOT, 'sim', 'daemon.ts')], { cwd: REPO_ROOT, env });

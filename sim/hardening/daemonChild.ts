@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from '../testing/ports';
+import { daemonEnv } from '../daemonEnv';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,7 +44,7 @@ export async function startDaemon(env: DaemonEnv, timeoutMs = 120_000): Promise<
       DICOM_HOST: '127.0.0.1',
       DICOM_PORT: String(port),
       TCP_NODELAY: '1',
-      MALLOC_ARENA_MAX: '2',
+      ...daemonEnv(),
       ...env.extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

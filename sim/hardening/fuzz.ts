@@ -26,6 +26,7 @@ import { associateRq, dimseMessage, proposeContexts } from '../dimse/storeScu';
 import { generateStudy } from '../modality/generate';
 import { runIfEntry } from '../processLifecycle';
 import { freePort, waitForPort } from '../testing/ports';
+import { daemonEnv } from '../daemonEnv';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -326,7 +327,7 @@ export async function runCampaign(opts: { seconds: number; seed: number; concurr
     seed: opts.seed, seconds: opts.seconds, dicomCases: 0, hl7Cases: 0, dicomClosedByPeer: 0, echoes: 0, echoFailures: [], echoP95Ms: 0,
     crashes: [], strayFiles: [], finalStoreOk: false, finalHl7Ack: '', peakRssMb: { dicom: 0, hl7: 0 },
   };
-  const dicom = await startChild('sim/daemon.ts', { ...env, HL7_PORT: '0' }, 'DICOM_PORT');
+  const dicom = await startChild('sim/daemon.ts', { ...env, ...daemonEnv(), HL7_PORT: '0' }, 'DICOM_PORT');
   const hl7 = await startChild('sim/hl7d.ts', env, 'HL7_PORT');
   const crashed = (name: string, c: Child) => (code: number | null, signal: string | null) => report.crashes.push(`${name} exited (code ${code}, signal ${signal}): ${c.output().slice(-2000)}`);
   const onDicomExit = crashed('DICOM daemon', dicom);

@@ -16,6 +16,7 @@ import { store } from '../dimse/client';
 import { createSendJobs, runSendJob } from './sendQueue';
 import { relativeFile } from './store';
 import { freePort, waitForPort } from '../testing/ports';
+import { daemonEnv } from '../daemonEnv';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODELAY_ENV = { ...process.env, TCP_NODELAY: '1' };
@@ -32,7 +33,7 @@ async function startDaemon(dir: string) {
   const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
   const child = spawn(process.execPath, ['--import', existsSync(tsx) ? tsx : 'tsx', join(REPO_ROOT, 'sim', 'daemon.ts')], {
     cwd: REPO_ROOT,
-    env: { ...NODELAY_ENV, DATABASE_URL: url, ARCHIVE_DIR: join(dir, 'archive'), DICOM_HOST: '127.0.0.1', DICOM_PORT: String(port), HL7_HOST: '127.0.0.1', HL7_PORT: '0', MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    env: { ...NODELAY_ENV, DATABASE_URL: url, ARCHIVE_DIR: join(dir, 'archive'), DICOM_HOST: '127.0.0.1', DICOM_PORT: String(port), HL7_HOST: '127.0.0.1', HL7_PORT: '0', ...daemonEnv() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
