@@ -58,6 +58,9 @@ const DIR_HANDLES = 64;
  */
 const SPARES = 1;
 
+/** A temporary file is always a new one (O_EXCL), written only. */
+const TEMP_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL;
+
 /** Completion of clean-up done on the thread pool: a file already gone is fine, anything else is logged. */
 function quietly(e: NodeJS.ErrnoException | null) {
   if (e && e.code !== 'ENOENT') console.error(`archive housekeeping: ${e.message}`);
@@ -212,8 +215,8 @@ export class ArchiveFiles {
   private refill() {
     if (this.refilling || this.spare.length >= SPARES || this.closed) return;
     this.refilling = true;
-    const path = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
-    openCb(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644, (e, fd) => {
+    const path = this.tempPath();
+    openCb(path, TEMP_FLAGS, 0o644, (e, fd) => {
       this.refilling = false;
       if (e) return console.error(`archive: could not create a temporary file: ${e.message}`);
       if (this.closed) return closeCb(fd, () => unlinkCb(path, () => undefined));
@@ -222,9 +225,13 @@ export class ArchiveFiles {
     });
   }
 
+  private tempPath() {
+    return join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
+  }
+
   private openTemp() {
-    const path = join(this.root, INCOMING_DIR, `${randomUUID()}.part`);
-    return { path, fd: openSync(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644) };
+    const path = this.tempPath();
+    return { path, fd: openSync(path, TEMP_FLAGS, 0o644) };
   }
 
   async remove(rel: string): Promise<void> {

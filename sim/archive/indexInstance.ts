@@ -3,6 +3,7 @@
 // Rows above the instance are cached per association, so a series of 300 images costs one instance insert each.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../prisma/db';
+import { Prisma } from '../../prisma/generated/sqlite/client';
 import { directSqlite, sqliteDateTime } from '../../prisma/directSqlite';
 import type { DatasetHeader } from '../dicom/datasetHeader';
 
@@ -132,7 +133,9 @@ export interface InstanceRow extends ReturnType<typeof instanceFields> {
   sourceAe: string;
 }
 
-const INSERT_INSTANCE = `INSERT INTO "Instance" ("id", "sandboxId", "seriesRefId", "sopInstanceUid", "sopClassUid", "instanceNumber", "transferSyntaxUid", "rows", "columns", "numberOfFrames", "filePath", "fileSize", "sourceAe", "receivedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COLUMNS = ['id', 'sandboxId', 'seriesRefId', 'sopInstanceUid', 'sopClassUid', 'instanceNumber', 'transferSyntaxUid', 'rows', 'columns', 'numberOfFrames', 'filePath', 'fileSize', 'sourceAe', 'receivedAt'];
+const INSTANCE_COLUMNS = COLUMNS.map((c) => `"${c}"`).join(', ');
+const INSERT_INSTANCE = `INSERT INTO "Instance" (${INSTANCE_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 function constraintError(r: InstanceRow, kind: 'unique' | 'foreign-key' | undefined, cause: unknown) {
   if (kind === 'unique') return Object.assign(new Error(`Instance ${r.sopInstanceUid} is indexed already`), { code: 'P2002', cause });
@@ -149,13 +152,12 @@ function constraintError(r: InstanceRow, kind: 'unique' | 'foreign-key' | undefi
  * come back with Prisma's codes (P2002 unique, P2003 foreign key) so callers treat them as they treat create()'s.
  */
 export async function insertInstance(db: Db, r: InstanceRow): Promise<void> {
-  const id = randomUUID();
-  const receivedAt = new Date();
+  // in COLUMNS' order
+  const values = [randomUUID(), r.sandboxId, r.seriesRefId, r.sopInstanceUid, r.sopClassUid, r.instanceNumber, r.transferSyntaxUid, r.rows, r.columns, r.numberOfFrames, r.filePath, r.fileSize, r.sourceAe, new Date()];
   const direct = directSqlite(db);
   if (direct) {
     try {
-      const row = [id, r.sandboxId, r.seriesRefId, r.sopInstanceUid, r.sopClassUid, r.instanceNumber, r.transferSyntaxUid, r.rows, r.columns, r.numberOfFrames, r.filePath, r.fileSize, r.sourceAe, sqliteDateTime(receivedAt)];
-      if (direct.run(INSERT_INSTANCE, [row]) === 'done') return;
+      if (direct.run(INSERT_INSTANCE, [values.map((v) => (v instanceof Date ? sqliteDateTime(v) : v))]) === 'done') return;
       // busy: Prisma's connection queues and waits as it does for every other write
     } catch (e) {
       const code = (e as { code?: string }).code ?? '';
@@ -165,7 +167,7 @@ export async function insertInstance(db: Db, r: InstanceRow): Promise<void> {
     }
   }
   try {
-    await db.$executeRaw`INSERT INTO "Instance" ("id", "sandboxId", "seriesRefId", "sopInstanceUid", "sopClassUid", "instanceNumber", "transferSyntaxUid", "rows", "columns", "numberOfFrames", "filePath", "fileSize", "sourceAe", "receivedAt") VALUES (${id}, ${r.sandboxId}, ${r.seriesRefId}, ${r.sopInstanceUid}, ${r.sopClassUid}, ${r.instanceNumber}, ${r.transferSyntaxUid}, ${r.rows}, ${r.columns}, ${r.numberOfFrames}, ${r.filePath}, ${r.fileSize}, ${r.sourceAe}, ${receivedAt})`;
+    await db.$executeRaw(Prisma.sql`INSERT INTO "Instance" (${Prisma.raw(INSTANCE_COLUMNS)}) VALUES (${Prisma.join(values)})`);
   } catch (e) {
     const kind = (e as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }).meta?.driverAdapterError?.cause?.kind;
     throw constraintError(r, kind === 'UniqueConstraintViolation' ? 'unique' : kind === 'ForeignKeyConstraintViolation' ? 'foreign-key' : undefined, e);

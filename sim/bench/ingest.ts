@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dcmjs from 'dcmjs';
+import { runDcmtk } from '../testing/dcmtk';
 import { freePort, waitForPort } from '../testing/ports';
 import { daemonEnv } from '../daemonEnv';
 
@@ -267,17 +268,6 @@ function prepareMachine(work: string, bytes: number) {
   spawnSync('sync');
 }
 
-function echo(port: number, calledAe: string): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn('echoscu', ['-aet', CALLING_AE, '-aec', calledAe, '127.0.0.1', String(port)], { env: NODELAY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', rej);
-    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`echoscu to ${calledAe} failed (exit ${code}): ${out.slice(-500)}`))));
-  });
-}
-
 function countFiles(dir: string): number {
   if (!existsSync(dir)) return 0;
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith('.db') && !d.name.includes('pacslab.db')).length;
@@ -350,7 +340,8 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ r
         try {
           // a server is measured running, not starting: every receiver answers one C-ECHO, then gets a second to
           // finish its start-up work (measured: started straight away, ours spent ~0.4 s more CPU on the 300 images)
-          await echo(receiver.port, receiver.calledAe);
+          const echo = await runDcmtk('echoscu', ['-aet', CALLING_AE, '-aec', receiver.calledAe, '127.0.0.1', String(receiver.port)]);
+          if (echo.code !== 0) throw new Error(`echoscu to ${receiver.calledAe} failed (exit ${echo.code}): ${(echo.stdout + echo.stderr).slice(-500)}`);
           await new Promise((r) => setTimeout(r, 1000));
           prepareMachine(work, 2 * bytes);
           const pid = receiver.child.pid!;
