@@ -5,8 +5,9 @@
 //   (c) our DICOM daemon (sim/daemon.ts) with a temp SQLite database and archive folder,
 // each started as a child process with TCP_NODELAY=1 in its environment, so its peak resident memory is read
 // from /proc/PID/status (VmHWM) when it has received everything. Each receiver is measured running, not
-// starting: it answers a C-ECHO, gets a second, and the machine is put in the same state for each (see
-// prepareMachine) before storescu starts.
+// starting: it answers a C-ECHO, stores a warm-up study of WARM_UP images over an association of its own, gets a
+// second, and the machine is put in the same state for each (see prepareMachine) before the timed storescu
+// starts. No receiver's files are deleted before the run ends (see runIngestBench).
 //
 // The files: N copies of a real CT slice enlarged to 512×512 16-bit (CT_small.dcm from python3-pydicom, 128×128,
 // pixels repeated 4×4, Pixel Spacing divided by 4, private tags kept), each with its own SOP Instance UID,
@@ -15,7 +16,7 @@
 // Run: `npx pacslab bench ingest` (see --help), or import runIngestBench().
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,15 @@ export const CT_SOURCE = '/usr/lib/python3/dist-packages/pydicom/data/test_files
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CALLING_AE = 'CT1';
+
+/**
+ * Images every receiver stores, in a study of their own, before the timed transfer. A server is measured in its
+ * steady state: our daemon runs on V8, which compiles the hot code of a C-STORE with its optimising compiler on
+ * the second core during the first few dozen images (measured: on a cold start, half of the daemon's user CPU
+ * over 300 images was that compiler, and the rate was 375-448 img/s against 493-563 after 100 warm-up images,
+ * back to back). storescp and Orthanc are native code and get the same warm-up (their caches and SQLite).
+ */
+export const WARM_UP = 100;
 
 export type Target = 'storescp' | 'orthanc' | 'ours';
 export const TARGETS: readonly Target[] = ['storescp', 'orthanc', 'ours'];
@@ -251,11 +261,26 @@ function storescu(port: number, calledAe: string, fileDir: string): Promise<numb
  * has never used costs a fault in the hypervisor: a 512 KiB write into a new file measured 0.75-0.9 ms there
  * against 0.15 ms into memory used before, so whichever receiver ran first on a fresh machine paid ~0.7 ms per
  * image. Writing and deleting a file of twice the data set's size, once the receiver is up (its own start-up
- * takes memory too), gives each receiver used memory. (2) A quiet
- * disk: storescp and Orthanc leave ~160 MB unflushed (they never fsync), and the kernel writing it back slowed
- * the next receiver's own flushes; `sync` waits for it.
+ * takes memory too), gives each receiver used memory. As root, the clean page cache (the files the receivers
+ * before stored, kept until the end of the run) is dropped first, so that memory is free for reuse, and the
+ * files to send are read back into it. (2) A quiet disk: storescp and Orthanc leave ~160 MB unflushed (they never
+ * fsync), and the kernel writing it back slowed the next receiver's own flushes; `sync` waits for it.
  */
-function prepareMachine(work: string, bytes: number) {
+function prepareMachine(work: string, bytes: number, sources: readonly string[] = []) {
+  spawnSync('sync');
+  if (dropPageCache()) {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (const dir of sources) {
+      for (const name of readdirSync(dir)) {
+        const fd = openSync(join(dir, name), 'r');
+        try {
+          while (readSync(fd, buf) > 0);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }
+  }
   const path = join(work, 'page-cache-warm-up.bin');
   const chunk = Buffer.alloc(1024 * 1024, 0x5a);
   const fd = openSync(path, 'w');
@@ -266,6 +291,21 @@ function prepareMachine(work: string, bytes: number) {
   }
   rmSync(path);
   spawnSync('sync');
+}
+
+/** echo 1 > /proc/sys/vm/drop_caches (root only; false elsewhere). */
+function dropPageCache(): boolean {
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freeBytes(dir: string): number {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
 }
 
 function countFiles(dir: string): number {
@@ -289,7 +329,7 @@ export function checkTools(targets: readonly Target[]) {
  * a receiver that answers only after the data is on disk must do per image (write a temporary file, fdatasync,
  * link it to its name, fsync the folder), with nothing else (no network, no parsing, no index).
  */
-export function durableWriteMs(work: string, file: string, count: number): number {
+export function durableWriteMs(work: string, file: string, count: number, keep = false): number {
   const dir = join(work, 'durable-write-probe');
   const [incoming, final] = [join(dir, 'incoming'), join(dir, 'final')];
   mkdirSync(incoming, { recursive: true });
@@ -312,7 +352,8 @@ export function durableWriteMs(work: string, file: string, count: number): numbe
     }
   } finally {
     closeSync(dirFd);
-    rmSync(dir, { recursive: true, force: true });
+    // the caller removes `work` at the end of the run, when `keep` (see runIngestBench)
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
@@ -328,36 +369,47 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<{ r
   let durable = 0;
   try {
     const fileDir = join(work, 'files');
+    const warmDir = join(work, 'warm-up');
     const { bytes } = makeCtFiles(fileDir, count);
-    log(`${count} files of 512×512 CT (${(bytes / 1e6).toFixed(0)} MB) in ${fileDir}`);
+    const warm = makeCtFiles(warmDir, WARM_UP);
+    log(`${count} files of 512×512 CT (${(bytes / 1e6).toFixed(0)} MB) in ${fileDir}, and ${WARM_UP} of another study to warm up with`);
+    // Nothing is deleted until the run ends, where the disk has room for it. This disk's ext4 has no journal, and
+    // without one ext4 skips inodes freed in the last minute or more when it makes a new file (fs/ext4/ialloc.c,
+    // recently_deleted): right after the previous receiver's files were deleted, that search was ~10% of the
+    // CPU time of the next receiver's run.
+    const perReceiver = (bytes + warm.bytes) * 1.05;
+    const keepAll = freeBytes(work) > perReceiver * targets.length * rounds + 4 * bytes + 1e9;
+    if (!keepAll) log('not enough free disk to keep every receiver\'s files until the end: each is deleted after its run');
     prepareMachine(work, 2 * bytes);
-    durable = durableWriteMs(work, join(fileDir, readdirSync(fileDir)[0]), Math.min(count, 300));
+    durable = durableWriteMs(work, join(fileDir, readdirSync(fileDir)[0]), Math.min(count, 300), keepAll);
     log(`this disk: a durable write of one file (write, fdatasync, link, folder fsync) takes ${durable.toFixed(2)} ms (median)`);
     for (let round = 1; round <= rounds; round++) {
       for (const target of targets) {
-        const targetWork = join(work, `round${round}`);
+        const targetWork = join(work, `round${round}`, target);
         const receiver = await STARTERS[target](targetWork, opts.trace);
         try {
-          // a server is measured running, not starting: every receiver answers one C-ECHO, then gets a second to
-          // finish its start-up work (measured: started straight away, ours spent ~0.4 s more CPU on the 300 images)
+          // a server is measured running, not starting: every receiver answers one C-ECHO and stores the warm-up
+          // study (WARM_UP), then gets a second to finish its start-up work (measured: started straight away, ours
+          // spent ~0.4 s more CPU on the 300 images)
           const echo = await runDcmtk('echoscu', ['-aet', CALLING_AE, '-aec', receiver.calledAe, '127.0.0.1', String(receiver.port)]);
           if (echo.code !== 0) throw new Error(`echoscu to ${receiver.calledAe} failed (exit ${echo.code}): ${(echo.stdout + echo.stderr).slice(-500)}`);
+          await storescu(receiver.port, receiver.calledAe, warmDir);
           await new Promise((r) => setTimeout(r, 1000));
-          prepareMachine(work, 2 * bytes);
+          prepareMachine(work, 2 * bytes, [fileDir]);
           const pid = receiver.child.pid!;
           const readyRssKb = procStatusKb(pid, 'VmRSS');
           const ms = await storescu(receiver.port, receiver.calledAe, fileDir);
           const peakRssKb = procStatusKb(pid, 'VmHWM');
           const seconds = ms / 1000;
           const stored = countFiles(join(targetWork, target === 'orthanc' ? 'orthanc/storage' : target === 'ours' ? 'ours/archive' : 'storescp'));
-          if (stored < count) throw new Error(`${target} holds ${stored} files after receiving ${count}`);
+          if (stored < WARM_UP + count) throw new Error(`${target} holds ${stored} files after receiving ${WARM_UP} + ${count}`);
           const r: IngestResult = { target, round, images: count, bytes, seconds, imagesPerSecond: count / seconds, megabytesPerSecond: bytes / 1e6 / seconds, peakRssKb, readyRssKb };
           results.push(r);
           log(`round ${round}: ${target.padEnd(8)} ${r.imagesPerSecond.toFixed(0).padStart(5)} img/s`);
         } finally {
           await receiver.stop();
           if (opts.trace && receiver.output) for (const l of receiver.output().split('\n').filter((x) => x.startsWith('ingest trace:'))) log(`  ${l}`);
-          if (!opts.keep) rmSync(targetWork, { recursive: true, force: true });
+          if (!opts.keep && !keepAll) rmSync(targetWork, { recursive: true, force: true });
         }
       }
     }

@@ -17,7 +17,7 @@ import { AssociationLogWriter, NetworkLog } from './networkLog';
 import { decodeCommandSet, encodeCommandSet } from './commandSet';
 import { FlatDataset } from './flatDataset';
 import { PduError, PduReader, PduType, readPdvs, type Pdv } from './pduReader';
-import { traceMark as mark } from './ingestTrace';
+import { traceAssociation, traceMark as mark } from './ingestTrace';
 import { maxAssociationsPerSandbox, maxDatasetBytes } from './sandboxLimits';
 import type {
   AssociationInfo,
@@ -427,6 +427,7 @@ class Connection extends Scp {
 
   associationRequested(association: DimseAssociation) {
     this.association = association;
+    traceAssociation();
     const p = this.negotiate(association).catch((e: Error) => {
       this.sendReject(Reject.congestion, null, `could not route the association: ${e.message}`);
     });

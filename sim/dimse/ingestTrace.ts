@@ -28,3 +28,8 @@ export function traceReset() {
   stages.clear();
   last = 0;
 }
+
+/** A new association starts: the summary then covers the last one (the benchmark's timed transfer, after its warm-up). */
+export function traceAssociation() {
+  if (enabled) traceReset();
+}
