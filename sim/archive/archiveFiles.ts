@@ -9,12 +9,15 @@
 // fsync() does not necessarily ensure that the entry in the directory containing the file has also reached
 // disk. For that an explicit fsync() on a file descriptor for the directory is also needed"). The name is made
 // by link()/rename() after the data is durable, so a crash can never show the final name with partial data;
-// the directory fsync then makes that name durable before the C-STORE success. On ext4 (data=ordered, jbd2) the
-// two are two journal commits: fdatasync commits the transaction holding the new inode, the link lands in a
-// later one, which only the directory fsync forces out. Linking first and flushing once would save a commit
-// but can leave, after a crash, a final name on a file whose delayed-allocation blocks never reached the disk
-// (ext4 guarantees no stale data, not complete data), i.e. a half-written archived file: not taken. The
-// directory fsync is skipped only when link() finds the name taken (nothing changed).
+// the directory fsync then makes that name durable before the C-STORE success. On a journalled ext4
+// (data=ordered, jbd2) the two are two journal commits: fdatasync commits the transaction holding the new inode,
+// the link lands in a later one, which only the directory fsync forces out. On an ext4 without a journal (the CI
+// machines' disk: /sys/fs/ext4/<dev>/journal_task is <none>) they are two cache flushes: fdatasync writes the
+// data, the inode and the block of .incoming that names it (fs/ext4/fsync.c, ext4_sync_parent), the directory
+// fsync the final folder's block. Linking first and flushing once would save one but can leave, after a crash, a
+// final name on a file whose delayed-allocation blocks never reached the disk (ext4 guarantees no stale data
+// with a journal, not complete data; without one, not even that), i.e. a half-written archived file: not
+// taken. The directory fsync is skipped only when link() finds the name taken (nothing changed).
 import { close as closeCb, closeSync, constants as fsConstants, open as openCb, unlink as unlinkCb, fdatasyncSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync, writevSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
