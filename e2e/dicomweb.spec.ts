@@ -1,23 +1,16 @@
 // DICOMweb end to end: a study sent with DCMTK's storescu to the real DICOM listener is found by QIDO-RS,
 // retrieved byte for byte by WADO-RS, rendered as a PNG, and readable from another origin (CORS for the demo).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { PNG } from 'pngjs';
+import { storedFile } from './dicom';
 import { E2E } from './env';
 
 const CT_SMALL = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
 const STUDY = '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322';
 const SOP = '1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322';
-
-/** The file the archive wrote for an instance (ARCHIVE_DIR/{sandbox}/{study}/{series}/{sop}.dcm). */
-function storedFile(sop: string): Buffer {
-  const root = join(E2E.dir, 'archive');
-  const hit = readdirSync(root, { recursive: true, withFileTypes: true }).find((d) => d.isFile() && d.name === `${sop}.dcm`);
-  if (!hit) throw new Error(`no stored file for ${sop} under ${root}`);
-  return readFileSync(join(hit.parentPath, hit.name));
-}
 
 test('a study stored with storescu is found by QIDO-RS, retrieved by WADO-RS and rendered', async ({ request }) => {
   execFileSync('storescu', ['-aet', 'CT1', '-aec', 'PACS', '127.0.0.1', String(E2E.dicomPort), CT_SMALL], {

@@ -3,11 +3,11 @@
 // changed by a window preset and by a drag; scrolling changes the image; a length measurement is plausible in mm;
 // the tag inspector finds Patient's Name (0010,0010) and Study Instance UID (0020,000D).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeStudy } from '@/sim/modality/generate';
-import { SAMPLES, storescu } from './dicom';
+import { SAMPLES, asOwnStudy, storescu } from './dicom';
 import { E2E } from './env';
 import { shot } from './helpers';
 
@@ -74,15 +74,6 @@ async function inspectTag(page: Page, query: string, tag: string, value: string)
   const box = page.getByLabel('Search the header');
   await box.fill(query);
   await expect(page.getByTestId(`tag-value-${tag}`)).toHaveText(value);
-}
-
-/** A copy of a sample as a study of its own (new Study, Series and SOP Instance UIDs; pixel data untouched). */
-function asOwnStudy(dir: string, file: string, patientName: string): { path: string; study: string } {
-  const path = join(dir, file);
-  copyFileSync(join(SAMPLES, file), path);
-  execFileSync('dcmodify', ['-nb', '-gst', '-gse', '-gin', '-m', `PatientName=${patientName}`, '-m', `PatientID=${patientName.replace(/\W/g, '').slice(0, 16)}`, path]);
-  const study = /\[([0-9.]+)\]/.exec(execFileSync('dcmdump', ['-q', '+P', '0020,000d', path]).toString())![1];
-  return { path, study };
 }
 
 test('a generated CT study: image, presets, drag, scroll, length in mm, tag inspector', async ({ page }) => {
