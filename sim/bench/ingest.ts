@@ -20,6 +20,7 @@ import { closeSync, existsSync, fdatasyncSync, fsyncSync, linkSync, mkdirSync, m
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import dcmjs from 'dcmjs';
 import { runDcmtk } from '../testing/dcmtk';
 import { freePort, waitForPort } from '../testing/ports';
@@ -233,6 +234,14 @@ async function startOurs(work: string, trace = false): Promise<Receiver & { outp
   };
   const r = spawnReceiver(process.execPath, ['--import', existsSync(tsx) ? tsx : 'tsx', join(REPO_ROOT, 'sim', 'daemon.ts')], { cwd: REPO_ROOT, env });
   await waitForPort(port, r.child, r.output);
+  // The demo sandbox's storage quota (2 GiB, sim/sandboxes.ts) refuses a 2 GB study sent after the warm-up with
+  // A700, as it should: the bench raises it, as an administrator would, before anything is sent.
+  const db = new Database(join(dir, 'pacslab.db'));
+  try {
+    db.prepare('UPDATE "Sandbox" SET "storageQuotaBytes" = ?').run(2n ** 50n);
+  } finally {
+    db.close();
+  }
   return { port, calledAe: 'PACS', child: r.child, stop: r.stop, output: r.output };
 }
 
