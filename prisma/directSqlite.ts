@@ -1,8 +1,9 @@
-// A second, synchronous SQLite connection for the few inserts on the archive's hot paths (an instance row per
-// C-STORE, the network log's DIMSE rows). Prisma 7 plans every call in its query compiler, $executeRaw and
-// createMany included: ~0.6 ms of the event loop per instance row and ~40 ms per 200-row createMany, measured
-// on ingest, against ~0.03 ms and ~1 ms for a prepared statement. Same database file, same tables and value
-// formats as Prisma writes; reads and every other write stay with Prisma.
+// A second, synchronous SQLite connection for the few statements on the archive's hot paths (an instance row
+// per C-STORE, the network log's DIMSE rows, the routing of each association). Prisma 7 plans every call in its
+// query compiler, $executeRaw and createMany included: ~0.6 ms of the event loop per instance row and ~40 ms
+// per 200-row createMany, measured on ingest, against ~0.03 ms and ~1 ms for a prepared statement; routing an
+// association took 1.7 ms in three Prisma reads. Same database file, same tables and value formats as Prisma
+// writes; every other read and write stays with Prisma.
 //
 // The connection never waits for a lock (busy timeout 0): it runs on the event loop, so waiting for a write
 // transaction that another connection of this very process holds across an await would stall both. A busy
@@ -15,6 +16,11 @@ export type DirectResult = 'done' | 'busy';
 export interface DirectSqlite {
   /** Runs `sql` once per row of parameters, all in one transaction. */
   run(sql: string, rows: readonly (readonly unknown[])[]): DirectResult;
+  /**
+   * The first row `sql` returns (undefined for none), columns by name, integers as bigint; 'busy' when the
+   * database cannot be read now (then the caller reads through Prisma).
+   */
+  get(sql: string, params: readonly unknown[]): Record<string, unknown> | undefined | 'busy';
 }
 
 interface Connection extends DirectSqlite {
@@ -64,6 +70,14 @@ export function directSqlite(db: Db): DirectSqlite | null {
             if (rows.length === 1) s.run(...rows[0]);
             else many(s, rows);
             return 'done';
+          } catch (e) {
+            if (isBusy(e)) return 'busy';
+            throw e;
+          }
+        },
+        get(sql, params) {
+          try {
+            return statement(sql).get(...params) as Record<string, unknown> | undefined;
           } catch (e) {
             if (isBusy(e)) return 'busy';
             throw e;

@@ -35,6 +35,8 @@ export interface AssociationStart {
 const FLUSH_EVERY_MS = 1000;
 const FLUSH_AT_ROWS = 200;
 
+const INSERT_ASSOCIATION_LOG = `INSERT INTO "AssociationLog" ("id", "sandboxId", "callingAe", "calledAe", "peerAddress", "outcome", "rejectReason", "detail", "contexts", "bytesIn", "bytesOut", "startedAt", "endedAt") VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, 0, 0, ?, ?)`;
+const END_ASSOCIATION_LOG = `UPDATE "AssociationLog" SET "outcome" = ?, "endedAt" = ?, "bytesIn" = ?, "bytesOut" = ?, "detail" = COALESCE(?, "detail") WHERE "id" = ?`;
 const INSERT_DIMSE_LOG = `INSERT INTO "DimseLog" ("id", "associationId", "command", "sopClassUid", "sopInstanceUid", "status", "statusMeaning", "durationMs", "bytes", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export class NetworkLog {
@@ -93,22 +95,26 @@ export class AssociationLogWriter {
     start: AssociationStart,
   ) {
     const db = log.database;
-    this.chain = log.track(`association ${start.callingAe}→${start.calledAe}`, () =>
-      db.associationLog.create({
-        data: {
-          id: this.id,
-          sandboxId: start.sandboxId,
-          callingAe: start.callingAe,
-          calledAe: start.calledAe,
-          peerAddress: start.peerAddress,
-          outcome: start.outcome,
-          rejectReason: start.rejectReason ?? '',
-          contexts: contextsForLog(start.contexts),
-          startedAt: start.startedAt,
-          endedAt: start.outcome === 'rejected' ? new Date() : null,
-        },
-      }),
-    );
+    const data = {
+      id: this.id,
+      sandboxId: start.sandboxId,
+      callingAe: start.callingAe,
+      calledAe: start.calledAe,
+      peerAddress: start.peerAddress,
+      outcome: start.outcome,
+      rejectReason: start.rejectReason ?? '',
+      contexts: contextsForLog(start.contexts),
+      startedAt: start.startedAt,
+      endedAt: start.outcome === 'rejected' ? new Date() : null,
+    };
+    this.chain = log.track(`association ${start.callingAe}→${start.calledAe}`, async () => {
+      // SQLite: a prepared statement (prisma/directSqlite.ts), before the A-ASSOCIATE-AC goes out. Through Prisma,
+      // planning this insert held the event loop ~1.5 ms just as the peer's first request arrived. The Json column
+      // is JSON text, as Prisma writes it. PostgreSQL, or SQLite busy: Prisma.
+      const row = [data.id, data.sandboxId, data.callingAe, data.calledAe, data.peerAddress, data.outcome, data.rejectReason, JSON.stringify(data.contexts), sqliteDateTime(data.startedAt), data.endedAt && sqliteDateTime(data.endedAt)];
+      if (directSqlite(db)?.run(INSERT_ASSOCIATION_LOG, [row]) === 'done') return;
+      await db.associationLog.create({ data });
+    });
   }
 
   private enqueue(label: string, write: () => Promise<unknown>) {
@@ -161,18 +167,15 @@ export class AssociationLogWriter {
     if (this.closed) return this.chain;
     this.closed = true;
     const db = this.log.database;
-    this.enqueue('association end', () =>
-      db.associationLog.update({
+    const endedAt = new Date();
+    this.enqueue('association end', async () => {
+      const row = [end.outcome, sqliteDateTime(endedAt), BigInt(end.bytesIn), BigInt(end.bytesOut), end.detail || null, this.id];
+      if (directSqlite(db)?.run(END_ASSOCIATION_LOG, [row]) === 'done') return;
+      await db.associationLog.update({
         where: { id: this.id },
-        data: {
-          outcome: end.outcome,
-          endedAt: new Date(),
-          bytesIn: BigInt(end.bytesIn),
-          bytesOut: BigInt(end.bytesOut),
-          ...(end.detail ? { detail: end.detail } : {}),
-        },
-      }),
-    );
+        data: { outcome: end.outcome, endedAt, bytesIn: BigInt(end.bytesIn), bytesOut: BigInt(end.bytesOut), ...(end.detail ? { detail: end.detail } : {}) },
+      });
+    });
     return this.chain;
   }
 }
