@@ -53,7 +53,7 @@ function firstFrame(file: Buffer, encapsulated: boolean): Buffer {
 }
 
 interface Listed {
-  studies: { uid: string; name: string; modalities: string; instances: number; description: string }[];
+  studies: { uid: string; name: string; modalities: string; instances: number }[];
   byPatientId: number;
   byDateRange: number;
   series: Record<string, { uid: string; modality: string; instances: number }[]>;
@@ -77,54 +77,57 @@ test('OHIF lists the studies, their series and metadata, and gets every frame as
   // secure context reach loopback only from loopback): nothing of the archive's may be read unless CORS allows it
   const ohif = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><title>OHIF</title>'));
   await new Promise<void>((resolve) => ohif.listen(0, '127.0.0.1', resolve));
-  const listed = await (async () => {
+  let listed: Listed;
+  try {
     await page.goto(`http://127.0.0.1:${(ohif.address() as AddressInfo).port}/`);
     await page.addScriptTag({ path: CLIENT });
-    return page.evaluate(
-    async ({ url, token, patientId, accept }): Promise<Listed> => {
-      type Json = Record<string, { Value?: unknown[] } | undefined>;
-      const api = (window as unknown as { DICOMwebClient: { api: { DICOMwebClient: new (o: { url: string }) => Record<string, (o: unknown) => Promise<Json[]>> } } }).DICOMwebClient.api;
-      const client = new api.DICOMwebClient({ url });
-      const value = (j: Json, tag: string) => j[tag]?.Value?.[0];
-      const text = (j: Json, tag: string) => {
-        const v = value(j, tag);
-        return typeof v === 'object' && v ? String((v as { Alphabetic?: string }).Alphabetic ?? '') : String(v ?? '');
-      };
-      // qido.js mapParams: the patient-name filter with wildcards, its limit, offset, fuzzymatching and includefield
-      const includefield = '00081030,00080060,00080090,00100030';
-      const page = { limit: 101, offset: 0, fuzzymatching: false, includefield };
-      const found = await client.searchForStudies({ queryParams: { PatientName: `*${token}*`, ...page } });
-      // the patient-ID filter goes by tag, not keyword, in mapParams; the date filter is a range
-      const byId = await client.searchForStudies({ queryParams: { '00100020': `*${patientId}*`, ...page } });
-      const byDate = await client.searchForStudies({ queryParams: { PatientName: `*${token}*`, StudyDate: '19700102-20991231', ...page } });
-      const listed: Listed = { studies: [], byPatientId: byId.length, byDateRange: byDate.length, series: {}, metadata: {}, frames: {} };
-      for (const s of found) {
-        const uid = text(s, '0020000D');
-        listed.studies.push({ uid, name: text(s, '00100010'), modalities: (s['00080061']?.Value ?? []).join('\\'), instances: Number(value(s, '00201208')), description: text(s, '00081030') });
-        // seriesInStudy
-        const series = await client.searchForSeries({ studyInstanceUID: uid, queryParams: { includefield: '0008103E,00080021' } });
-        listed.series[uid] = series.map((x) => ({ uid: text(x, '0020000E'), modality: text(x, '00080060'), instances: Number(value(x, '00201209')) }));
-        listed.metadata[uid] = [];
-        for (const x of listed.series[uid]) {
-          const instances = await client.retrieveSeriesMetadata({ studyInstanceUID: uid, seriesInstanceUID: x.uid });
-          for (const i of instances) {
-            listed.metadata[uid].push({ sop: text(i, '00080018'), seriesUid: text(i, '0020000E'), tags: Object.keys(i), rows: Number(value(i, '00280010')), columns: Number(value(i, '00280011')) });
+    listed = await page.evaluate(
+      async ({ url, token, patientId, accept }): Promise<Listed> => {
+        type Json = Record<string, { Value?: unknown[] } | undefined>;
+        const api = (window as unknown as { DICOMwebClient: { api: { DICOMwebClient: new (o: { url: string }) => Record<string, (o: unknown) => Promise<Json[]>> } } }).DICOMwebClient.api;
+        const client = new api.DICOMwebClient({ url });
+        const value = (j: Json, tag: string) => j[tag]?.Value?.[0];
+        const text = (j: Json, tag: string) => {
+          const v = value(j, tag);
+          return typeof v === 'object' && v ? String((v as { Alphabetic?: string }).Alphabetic ?? '') : String(v ?? '');
+        };
+        // qido.js mapParams: the patient-name filter with wildcards, its limit, offset, fuzzymatching and includefield
+        const includefield = '00081030,00080060,00080090,00100030';
+        const page = { limit: 101, offset: 0, fuzzymatching: false, includefield };
+        const found = await client.searchForStudies({ queryParams: { PatientName: `*${token}*`, ...page } });
+        // the patient-ID filter goes by tag, not keyword, in mapParams; the date filter is a range
+        const byId = await client.searchForStudies({ queryParams: { '00100020': `*${patientId}*`, ...page } });
+        const byDate = await client.searchForStudies({ queryParams: { PatientName: `*${token}*`, StudyDate: '19700102-20991231', ...page } });
+        const listed: Listed = { studies: [], byPatientId: byId.length, byDateRange: byDate.length, series: {}, metadata: {}, frames: {} };
+        for (const s of found) {
+          const uid = text(s, '0020000D');
+          listed.studies.push({ uid, name: text(s, '00100010'), modalities: (s['00080061']?.Value ?? []).join('\\'), instances: Number(value(s, '00201208')) });
+          // seriesInStudy
+          const series = await client.searchForSeries({ studyInstanceUID: uid, queryParams: { includefield: '0008103E,00080021' } });
+          listed.series[uid] = series.map((x) => ({ uid: text(x, '0020000E'), modality: text(x, '00080060'), instances: Number(value(x, '00201209')) }));
+          listed.metadata[uid] = [];
+          for (const x of listed.series[uid]) {
+            const instances = await client.retrieveSeriesMetadata({ studyInstanceUID: uid, seriesInstanceUID: x.uid });
+            for (const i of instances) {
+              listed.metadata[uid].push({ sop: text(i, '00080018'), seriesUid: text(i, '0020000E'), tags: Object.keys(i), rows: Number(value(i, '00280010')), columns: Number(value(i, '00280011')) });
+            }
           }
+          // the first image, as Cornerstone's WADO-RS loader asks for it (wadors:{...}/frames/1)
+          const m = listed.metadata[uid][0];
+          if (!m) continue;
+          const r = await fetch(`${url}/studies/${uid}/series/${m.seriesUid}/instances/${m.sop}/frames/1`, { headers: { Accept: accept } });
+          const bytes = new Uint8Array(await r.arrayBuffer());
+          let binary = '';
+          for (let k = 0; k < bytes.length; k += 0x8000) binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+          listed.frames[uid] = { status: r.status, contentType: r.headers.get('content-type') ?? '', body: btoa(binary) };
         }
-        // the first image, as Cornerstone's WADO-RS loader asks for it (wadors:{...}/frames/1)
-        const m = listed.metadata[uid][0];
-        if (!m) continue;
-        const r = await fetch(`${url}/studies/${uid}/series/${m.seriesUid}/instances/${m.sop}/frames/1`, { headers: { Accept: accept } });
-        const bytes = new Uint8Array(await r.arrayBuffer());
-        let binary = '';
-        for (let k = 0; k < bytes.length; k += 0x8000) binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
-        listed.frames[uid] = { status: r.status, contentType: r.headers.get('content-type') ?? '', body: btoa(binary) };
-      }
-      return listed;
-    },
-    { url: `${E2E.baseURL}/dicomweb/PACS`, token, patientId: studies[0].patientId, accept: CORNERSTONE_ACCEPT },
+        return listed;
+      },
+      { url: `${E2E.baseURL}/dicomweb/PACS`, token, patientId: studies[0].patientId, accept: CORNERSTONE_ACCEPT },
     );
-  })().finally(() => ohif.close());
+  } finally {
+    ohif.close();
+  }
 
   expect(listed.studies.map((s) => s.uid).sort()).toEqual(studies.map((s) => s.study).sort());
   expect(listed.byPatientId).toBe(1);
@@ -135,8 +138,9 @@ test('OHIF lists the studies, their series and metadata, and gets every frame as
     expect(study.instances).toBe(1);
     expect(study.modalities).not.toBe('');
     expect(listed.series[s.study]).toHaveLength(1);
-    expect(listed.series[s.study][0].instances).toBe(1);
+    expect(listed.series[s.study][0]).toMatchObject({ instances: 1, modality: study.modalities });
     const [meta] = listed.metadata[s.study];
+    expect(meta.rows * meta.columns, `${s.file}: Rows × Columns`).toBeGreaterThan(0);
     // what Cornerstone needs to make an image of a frame (its WADO-RS metadata provider)
     for (const tag of ['00080016', '00080018', '00280002', '00280004', '00280010', '00280011', '00280100', '00280101', '00280103', '7FE00010']) {
       expect(meta.tags, `${s.file}: ${tag} in the metadata`).toContain(tag);
