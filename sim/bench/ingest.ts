@@ -20,11 +20,13 @@ import { closeSync, existsSync, fdatasyncSync, fsyncSync, linkSync, mkdirSync, m
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import dcmjs from 'dcmjs';
 import { runDcmtk } from '../testing/dcmtk';
 import { freePort, waitForPort } from '../testing/ports';
 import { daemonEnv } from '../daemonEnv';
+import { createDb } from '../../prisma/db';
+import { setStorageQuota } from '../faults/fixTools';
+import { DEMO_SLUG } from '../seed';
 
 export const CT_SOURCE = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
@@ -236,11 +238,12 @@ async function startOurs(work: string, trace = false): Promise<Receiver & { outp
   await waitForPort(port, r.child, r.output);
   // The demo sandbox's storage quota (2 GiB, sim/sandboxes.ts) refuses a 2 GB study sent after the warm-up with
   // A700, as it should: the bench raises it, as an administrator would, before anything is sent.
-  const db = new Database(join(dir, 'pacslab.db'));
+  const db = createDb(env.DATABASE_URL);
   try {
-    db.prepare('UPDATE "Sandbox" SET "storageQuotaBytes" = ?').run(2n ** 50n);
+    const demo = await db.sandbox.findUniqueOrThrow({ where: { slug: DEMO_SLUG }, select: { id: true } });
+    await setStorageQuota(db, demo.id, 2n ** 50n, { actorId: null, reason: 'ingest benchmark' });
   } finally {
-    db.close();
+    await db.$disconnect();
   }
   return { port, calledAe: 'PACS', child: r.child, stop: r.stop, output: r.output };
 }
