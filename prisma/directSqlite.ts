@@ -21,6 +21,8 @@ export interface DirectSqlite {
    * database cannot be read now (then the caller reads through Prisma).
    */
   get(sql: string, params: readonly unknown[]): Record<string, unknown> | undefined | 'busy';
+  /** Every row `sql` returns, as get() reads them; 'busy' likewise. */
+  all(sql: string, params: readonly unknown[]): Record<string, unknown>[] | 'busy';
 }
 
 interface Connection extends DirectSqlite {
@@ -78,6 +80,14 @@ export function directSqlite(db: Db): DirectSqlite | null {
         get(sql, params) {
           try {
             return statement(sql).get(...params) as Record<string, unknown> | undefined;
+          } catch (e) {
+            if (isBusy(e)) return 'busy';
+            throw e;
+          }
+        },
+        all(sql, params) {
+          try {
+            return statement(sql).all(...params) as Record<string, unknown>[];
           } catch (e) {
             if (isBusy(e)) return 'busy';
             throw e;
