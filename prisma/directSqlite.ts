@@ -1,9 +1,9 @@
 // A second, synchronous SQLite connection for the few statements on the archive's hot paths (an instance row
-// per C-STORE, the network log's DIMSE rows, the routing of each association). Prisma 7 plans every call in its
-// query compiler, $executeRaw and createMany included: ~0.6 ms of the event loop per instance row and ~40 ms
-// per 200-row createMany, measured on ingest, against ~0.03 ms and ~1 ms for a prepared statement; routing an
-// association took 1.7 ms in three Prisma reads. Same database file, same tables and value formats as Prisma
-// writes; every other read and write stays with Prisma.
+// per C-STORE, the network log's DIMSE rows, the routing of each association, the reads behind a query's
+// computed attributes). Prisma 7 plans every call in its query compiler, $executeRaw and createMany included:
+// ~0.6 ms of the event loop per instance row and ~40 ms per 200-row createMany, measured on ingest, against
+// ~0.03 ms and ~1 ms for a prepared statement; routing an association took 1.7 ms in three Prisma reads. Same
+// database file, same tables and value formats as Prisma writes; every other read and write stays with Prisma.
 //
 // The connection never waits for a lock (busy timeout 0): it runs on the event loop, so waiting for a write
 // transaction that another connection of this very process holds across an await would stall both. A busy
