@@ -74,7 +74,7 @@ export default async function CompressionLabPage({ searchParams }: { searchParam
                     className={`block rounded px-2 py-1 hover:bg-slate-100 ${s.studyInstanceUid === study?.studyInstanceUid ? 'bg-brand-50 font-medium text-brand-800' : ''}`}
                   >
                     {formatPersonName(s.patient.patientName)} · {s.modalities.join('/') || '—'} · {formatDicomDate(s.studyDate ?? '')}
-                    <span className="block text-xs text-slate-500">{s.studyDescription || 'no description'} · {s.instanceCount} images · {formatBytes(s.bytes)}</span>
+                    <span className="block text-xs text-slate-500">{s.studyDescription || 'no description'} · {s.instanceCount} image{s.instanceCount === 1 ? '' : 's'} · {formatBytes(s.bytes)}</span>
                   </Link>
                 </li>
               ))}

@@ -48,7 +48,7 @@ export async function CorrectionPanel({ sandboxId, studyInstanceUid }: Props) {
   ]);
   const studyLabel = (s: (typeof others)[number]) =>
     `${s.accessionNumber || 'no accession'} · ${s.studyDescription || 'no description'} · ${formatDicomDate(s.studyDate)} · ${s._count.series} series`;
-  const seriesLabel = (s: (typeof study.series)[number]) => `Series ${s.seriesNumber ?? '–'} · ${s.modality} · ${s.seriesDescription || 'no description'} · ${s._count.instances} images`;
+  const seriesLabel = (s: (typeof study.series)[number]) => `Series ${s.seriesNumber ?? '–'} · ${s.modality} · ${s.seriesDescription || 'no description'} · ${s._count.instances} image${s._count.instances === 1 ? '' : 's'}`;
   const hidden = { studyInstanceUid };
 
   return (

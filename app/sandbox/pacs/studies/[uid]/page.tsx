@@ -68,7 +68,7 @@ export default async function StudyPage({ params }: { params: Promise<{ uid: str
           <section key={s.id} className="card overflow-x-auto" aria-label={`Series ${s.seriesNumber ?? ''}`}>
             <div className="flex flex-wrap items-baseline justify-between gap-2 px-4 pt-4">
               <h3 className="font-semibold">Series {s.seriesNumber ?? '–'} · {s.modality} · {s.seriesDescription || 'no description'}</h3>
-              <p className="text-sm text-slate-600">{s.instances.length} images · {formatBytes(bytes)} · {syntaxes.join(', ')}</p>
+              <p className="text-sm text-slate-600">{s.instances.length} image{s.instances.length === 1 ? '' : 's'} · {formatBytes(bytes)} · {syntaxes.join(', ')}</p>
             </div>
             <p className="px-4 pb-2 font-mono text-xs text-slate-500 break-all">{s.seriesInstanceUid}</p>
             <table className="table-dense">

@@ -101,7 +101,7 @@ export default async function ExamPage({ params }: { params: Promise<{ ae: strin
           <div>
             <h3 className="flex items-center gap-1.5 font-semibold"><HardDrive className="h-4 w-4 text-slate-500" aria-hidden /> Local copy</h3>
             <p className="text-sm text-slate-600" data-testid="committed-count">
-              {exam.purgedAt ? `Purged ${formatDateTime(exam.purgedAt)}.` : `${committedImages.size} of ${exam.imageCount} images committed by an archive.`} Only committed images may be deleted from the scanner (IHE storage commitment).
+              {exam.purgedAt ? `Purged ${formatDateTime(exam.purgedAt)}.` : `${committedImages.size} of ${exam.imageCount} image${exam.imageCount === 1 ? '' : 's'} committed by an archive.`} Only committed images may be deleted from the scanner (IHE storage commitment).
             </p>
             {!exam.purgedAt && <ActionForm action={purgeExam} hidden={{ ae, id: exam.id }} submit="Purge committed images" submitClass="btn-ghost px-3 py-1" className="mt-2 flex flex-wrap gap-2" testId="purge-exam" />}
           </div>
