@@ -18,7 +18,7 @@ export async function SiteHeader() {
   return (
     <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
-        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-900">
+        <Link href="/" className="flex shrink-0 items-center gap-2 whitespace-nowrap font-semibold tracking-tight text-slate-900">
           <span className="grid h-8 w-8 place-items-center rounded-md bg-brand-600 text-white">
             <ScanLine className="h-5 w-5" aria-hidden />
           </span>
@@ -27,16 +27,16 @@ export async function SiteHeader() {
         <nav aria-label="Main" className="hidden md:block">
           <NavLinks links={links} />
         </nav>
-        <div className="ml-auto flex items-center gap-2 text-sm">
+        <div className="ml-auto flex min-w-0 items-center gap-2 text-sm">
           {viewer && !viewer.isGuest ? (
             <>
-              <Link href="/account" className="btn-ghost px-2" data-testid="account-link">
+              <Link href="/account" className="btn-ghost min-w-0 px-2" data-testid="account-link">
                 <UserRound className="h-4 w-4" aria-hidden />
-                <span className="max-w-40 truncate">{viewer.name}</span>
-                <span className="badge bg-slate-100 text-slate-600">{viewer.role}</span>
+                <span className="min-w-0 max-w-40 truncate">{viewer.name}</span>
+                <span className="badge hidden bg-slate-100 text-slate-600 sm:inline-flex">{viewer.role}</span>
               </Link>
               <form action={signOutAction}>
-                <button type="submit" className="btn-ghost px-2" aria-label="Sign out">
+                <button type="submit" className="btn-ghost shrink-0 px-2" aria-label="Sign out">
                   <LogOut className="h-4 w-4" aria-hidden />
                   <span className="hidden sm:inline">Sign out</span>
                 </button>
