@@ -4,7 +4,7 @@
 // on the cohort's page and CSV, an admin sees it.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E } from './env';
-import { pickSomething, shot, signIn, signUp, uniqueEmail } from './helpers';
+import { expectNoSidewaysScroll, pickSomething, shot, signIn, signUp, uniqueEmail } from './helpers';
 
 async function newStudent(browser: Browser, name: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: E2E.baseURL })).newPage();
@@ -26,6 +26,7 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   await page.getByRole('button', { name: 'Create cohort' }).click();
   await expect(page.getByRole('status')).toContainText(`Created ${cohortName}`);
   await page.setViewportSize({ width: 375, height: 800 });
+  await expectNoSidewaysScroll(page);
   await shot(page, 'cohorts-teach-375');
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('link', { name: cohortName }).click();
@@ -96,6 +97,7 @@ test('an instructor creates a cohort, students join, a practice set is assigned 
   await expect(page.getByTestId('readiness-chart').locator('svg').first()).toBeVisible();
   await shot(page, 'cohorts-dashboard-1280');
   await page.setViewportSize({ width: 375, height: 800 });
+  await expectNoSidewaysScroll(page);
   await shot(page, 'cohorts-dashboard-375');
   await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -10,6 +10,12 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** The page fits its window's width: nothing makes a phone scroll sideways (a table scrolls inside its own box). */
+export async function expectNoSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `no horizontal scrolling at ${page.viewportSize()?.width} px`).toBeLessThanOrEqual(0);
+}
+
 export function uniqueEmail(prefix: string) {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.test`;
 }

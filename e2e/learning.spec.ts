@@ -5,19 +5,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env';
 import { join } from 'node:path';
-import { pickSomething, shot, SHOTS } from './helpers';
+import { expectNoSidewaysScroll, pickSomething, shot, SHOTS } from './helpers';
 
 const DAY = 86_400_000;
-
-async function noHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'no horizontal scrolling at 375 px').toBeLessThanOrEqual(0);
-}
 
 async function at375(page: Page, name: string) {
   const size = page.viewportSize();
   await page.setViewportSize({ width: 375, height: 740 });
-  await noHorizontalScroll(page);
+  await expectNoSidewaysScroll(page);
   await shot(page, name);
   if (size) await page.setViewportSize(size);
 }

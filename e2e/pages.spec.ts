@@ -1,6 +1,6 @@
 // Every page a visitor can reach, at laptop and phone widths, kept as screenshots to look at.
 import { expect, test } from '@playwright/test';
-import { shot } from './helpers';
+import { expectNoSidewaysScroll, shot } from './helpers';
 
 const pages = [
   { path: '/', name: 'home', heading: 'Learn PACS by running one.' },
@@ -21,8 +21,7 @@ for (const p of pages) {
     await shot(page, `${p.name}-1280`);
     await page.setViewportSize({ width: 375, height: 740 });
     await expect(page.getByRole('heading', { level: 1, name: p.heading })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, 'no horizontal scrolling at 375 px').toBeLessThanOrEqual(0);
+    await expectNoSidewaysScroll(page);
     await shot(page, `${p.name}-375`);
     expect(errors).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env';
 import { dcmtk, SAMPLES, storescu } from './dicom';
-import { shot, signIn, signUp, uniqueEmail } from './helpers';
+import { expectNoSidewaysScroll, shot, signIn, signUp, uniqueEmail } from './helpers';
 
 /** YYYYMMDD in local time, as the server (same machine) and a modality's clock see "today". */
 function localDate(d = new Date()) {
@@ -162,6 +162,7 @@ test('a student sees the RIS pages read-only', async ({ page }) => {
   await expect(page.getByRole('form', { name: 'New order' })).toHaveCount(0);
   await expect(page.getByTestId('orders-table').getByText('Cancel', { exact: true })).toHaveCount(0);
   await page.setViewportSize({ width: 375, height: 800 });
+  await expectNoSidewaysScroll(page);
   await shot(page, 'ris-orders-375');
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/sandbox/ris/worklist');
