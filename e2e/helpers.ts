@@ -5,8 +5,12 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export const SHOTS = join(process.cwd(), 'e2e', 'artifacts');
 mkdirSync(SHOTS, { recursive: true });
 
-/** Keeps a full-page screenshot as an artefact, for people to look at. */
+/**
+ * Keeps a full-page screenshot as an artefact, for people to look at. Taken from the top of the page: scrolled
+ * down, the sticky site header was drawn across the middle of the full-page image.
+ */
 export async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
