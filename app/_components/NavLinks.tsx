@@ -13,7 +13,7 @@ export function NavLinks({ links }: { links: { href: string; label: string }[] }
             <Link
               href={l.href}
               aria-current={active ? 'page' : undefined}
-              className={`block whitespace-nowrap rounded-md px-2 py-2 text-sm sm:px-3 font-medium ${active ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'}`}
+              className={`block whitespace-nowrap rounded-md px-2 py-2 text-sm font-medium sm:px-3 ${active ? 'bg-brand-50 text-brand-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'}`}
             >
               {l.label}
             </Link>
