@@ -482,3 +482,14 @@ export const CT_HU: Readonly<Record<Tissue, number>> = (() => {
   hu[T.DENSE_BONE] = 1600; hu[T.SKIN] = 60; hu[T.MENISCUS] = 80; hu[T.LIGAMENT] = 70; hu[T.BOWEL_GAS] = -950;
   return hu as Record<Tissue, number>;
 })();
+
+/**
+ * The tissues whose attenuation intravenous iodinated contrast raises, at their unenhanced values (a CT without
+ * contrast): blood near 40 HU, so heart chambers and vessels no longer stand out from the myocardium and wall.
+ */
+export const CT_HU_UNENHANCED: Readonly<Partial<Record<Tissue, number>>> = (() => {
+  const hu: Record<number, number> = {};
+  hu[T.BLOOD] = 42; hu[T.VEIN] = 40; hu[T.MYOCARDIUM] = 45; hu[T.LIVER] = 58; hu[T.SPLEEN] = 48;
+  hu[T.KIDNEY] = 32; hu[T.KIDNEY_MEDULLA] = 30; hu[T.PANCREAS] = 42; hu[T.BOWEL_WALL] = 40;
+  return hu as Partial<Record<Tissue, number>>;
+})();

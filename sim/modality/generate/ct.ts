@@ -4,7 +4,7 @@
 import { attrs, code } from './attributes';
 import { commonElements, type GenContext } from './context';
 import { ds, encodePart10WithPixelRoom, fixWordOrder, type Element } from './explicitLeWriter';
-import { abdomenPhantom, chestPhantom, CT_HU, headPhantom, type Phantom } from './anatomy';
+import { abdomenPhantom, chestPhantom, CT_HU, CT_HU_UNENHANCED, headPhantom, type Phantom } from './anatomy';
 import { noiseTable, Rng } from './random';
 import { paint, type Grid, TISSUE_COUNT } from './raster';
 import type { GeneratedImage } from './index';
@@ -21,23 +21,25 @@ interface CtSetup {
   sigma: number;
   windows: { center: number; width: number; name: string }[];
   ctdi: number;
+  /** intravenous iodinated contrast given: enhanced blood and organs, and the Contrast/Bolus module */
+  contrast: boolean;
 }
 
 function setup(protocolId: string, seed: number): CtSetup {
   switch (protocolId) {
     case 'ct-head':
       return {
-        phantom: headPhantom(seed), kvp: 120, mA: 300, kernel: 'H30s', sigma: 3.5, ctdi: 55,
+        phantom: headPhantom(seed), kvp: 120, mA: 300, kernel: 'H30s', sigma: 3.5, ctdi: 55, contrast: false,
         windows: [{ center: 40, width: 80, name: 'BRAIN' }, { center: 75, width: 215, name: 'SUBDURAL' }, { center: 600, width: 2800, name: 'BONE' }],
       };
     case 'ct-abdomen':
       return {
-        phantom: abdomenPhantom(seed), kvp: 120, mA: 220, kernel: 'B30f', sigma: 9, ctdi: 12,
+        phantom: abdomenPhantom(seed), kvp: 120, mA: 220, kernel: 'B30f', sigma: 9, ctdi: 12, contrast: true,
         windows: [{ center: 40, width: 400, name: 'ABDOMEN' }, { center: 60, width: 160, name: 'LIVER' }, { center: 400, width: 1800, name: 'BONE' }],
       };
     default:
       return {
-        phantom: chestPhantom(seed), kvp: 120, mA: 180, kernel: 'B40f', sigma: 11, ctdi: 9,
+        phantom: chestPhantom(seed), kvp: 120, mA: 180, kernel: 'B40f', sigma: 11, ctdi: 9, contrast: protocolId !== 'ct-chest-wo',
         windows: [{ center: 40, width: 400, name: 'MEDIASTINUM' }, { center: -600, width: 1500, name: 'LUNG' }, { center: 400, width: 1800, name: 'BONE' }],
       };
   }
@@ -80,7 +82,10 @@ export function generateCt(ctx: GenContext): GeneratedImage[] {
   // reconstructed thickness: the spacing, within 0.5..10 mm (a sparse stack has gaps, a dense one overlaps)
   const thickness = Math.min(10, Math.max(0.5, Math.round(spacing * 100) / 100));
   const lut = new Int16Array(TISSUE_COUNT);
-  for (let i = 0; i < TISSUE_COUNT; i++) lut[i] = CT_HU[i as keyof typeof CT_HU];
+  for (let i = 0; i < TISSUE_COUNT; i++) {
+    const tissue = i as keyof typeof CT_HU;
+    lut[i] = (!cfg.contrast ? CT_HU_UNENHANCED[tissue] : undefined) ?? CT_HU[tissue];
+  }
   const noise = noiseTable(ctx.seedFor('noise'));
   const rng = new Rng(ctx.seedFor('slices'));
   const labels = new Uint8Array(MATRIX * MATRIX);
@@ -146,6 +151,16 @@ export function generateCt(ctx: GenContext): GeneratedImage[] {
         TableFeedPerRotation: 40,
         SpiralPitchFactor: 1,
         CTDIvol: cfg.ctdi,
+        // Contrast/Bolus (C.7.6.4), present when contrast was used: an iodinated agent given intravenously
+        ...(cfg.contrast
+          ? {
+              ContrastBolusAgent: 'IOHEXOL 350 MGI/ML',
+              ContrastBolusRoute: 'IV',
+              ContrastBolusVolume: '80',
+              ContrastBolusIngredient: 'IODINE',
+              ContrastBolusIngredientConcentration: '350',
+            }
+          : {}),
         // the phantom the CTDIvol refers to (PS3.3 C.8.15.3.8; PS3.16 CID 4052)
         CTDIPhantomTypeCodeSequence: [protocol.id === 'ct-head' ? code('113690', 'DCM', 'IEC Head Dosimetry Phantom') : code('113691', 'DCM', 'IEC Body Dosimetry Phantom')],
         // VOI LUT (C.11.2): presets a viewer offers, in HU (after rescale)

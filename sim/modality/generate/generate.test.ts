@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isValidUid } from '@/sim/dicom/uid';
 import { runDcmtk } from '@/sim/testing/dcmtk';
 import { dxExposure } from './dx';
-import { generateStudy, GenerateError, PROTOCOLS, protocolsFor, writeStudy, type GenerateRequest } from './index';
+import { asksNoContrast, generateStudy, GenerateError, PROTOCOLS, protocolsFor, suggestProtocol, writeStudy, type GenerateRequest } from './index';
 import { readBack } from './preview';
 
 const NOW = new Date(2026, 10, 28, 9, 30, 0);
@@ -38,6 +38,29 @@ describe('protocols', () => {
     expect(new Set(PROTOCOLS.map((p) => p.id)).size).toBe(PROTOCOLS.length);
     for (const m of ['CT', 'DX', 'MR', 'US'] as const) expect(protocolsFor(m).length).toBeGreaterThan(0);
     expect(protocolsFor('MR').every((p) => p.modality === 'MR')).toBe(true);
+  });
+
+  it('suggests the protocol a requested procedure names, with the contrast phase it asks for', () => {
+    const pick = (m: Parameters<typeof suggestProtocol>[0], d: string) => suggestProtocol(m, d)?.id;
+    expect(pick('CT', 'CT CHEST WITHOUT CONTRAST')).toBe('ct-chest-wo');
+    expect(pick('CT', 'CT CHEST W/O CONTRAST')).toBe('ct-chest-wo');
+    expect(pick('CT', 'CT CHEST WITH CONTRAST')).toBe('ct-chest');
+    expect(pick('CT', 'CT THORAX WITH AND WITHOUT CONTRAST')).toBe('ct-chest');
+    expect(pick('CT', 'CT HEAD WITHOUT CONTRAST')).toBe('ct-head');
+    expect(pick('CT', 'CT ABDOMEN PELVIS WITH CONTRAST')).toBe('ct-abdomen');
+    expect(pick('CT', 'CT CHEST ABDOMEN PELVIS WITH CONTRAST')).toBe('ct-chest');
+    expect(pick('DX', 'XR CHEST PA AND LATERAL')).toBe('dx-chest-pa');
+    expect(pick('DX', 'XR CHEST LATERAL')).toBe('dx-chest-lat');
+    expect(pick('DX', 'XR LATERAL HAND')).toBe('dx-hand');
+    expect(pick('MR', 'MR KNEE WITHOUT CONTRAST RIGHT')).toBe('mr-knee');
+    expect(pick('MR', 'MR BRAIN WITH AND WITHOUT CONTRAST')).toBe('mr-brain');
+    expect(pick('US', 'US ABDOMEN RUQ')).toBe('us-abdomen');
+    expect(pick('US', 'ECHOCARDIOGRAM COMPLETE')).toBe('us-cardiac-cine');
+    expect(pick('CT', 'CT KNEE')).toBeUndefined();
+    expect(pick('CT', '')).toBeUndefined();
+    expect(asksNoContrast('CT HEAD WO')).toBe(true);
+    expect(asksNoContrast('CT HEAD W/WO')).toBe(false);
+    expect(asksNoContrast('CT WORKUP CHEST')).toBe(false);
   });
 });
 
@@ -139,6 +162,23 @@ describe('objects', () => {
     const bone = hu.filter((h) => h >= 700).length;
     expect(lung).toBeGreaterThan(20_000);
     expect(bone).toBeGreaterThan(300);
+  });
+
+  it('CT chest without contrast: blood at its native ~40 HU, and no Contrast/Bolus module', () => {
+    const enhancedBlood = (id: string) => {
+      const s = generateStudy(req(id, { slices: 24 }));
+      const mid = readBack(s.images[12].bytes);
+      const px = new Uint16Array(mid.first('7FE00010') as ArrayBuffer);
+      // contrast-filled heart chambers and aorta (~220 HU), not marrow or the table (~250) nor soft tissue (≤ ~110)
+      return { count: Array.from(px).filter((v) => v - 1024 >= 195 && v - 1024 <= 232).length, agent: mid.first('00180010'), route: mid.first('00181040') };
+    };
+    const withContrast = enhancedBlood('ct-chest');
+    const without = enhancedBlood('ct-chest-wo');
+    expect(withContrast.count).toBeGreaterThan(2000);
+    expect(without.count).toBeLessThan(withContrast.count / 5);
+    expect(withContrast.agent).toBe('IOHEXOL 350 MGI/ML');
+    expect(withContrast.route).toBe('IV');
+    expect(without.agent).toBeUndefined();
   });
 
   it('DX: IEC 62494-1 exposure index, target and deviation index agree; the seed sometimes misses the target', () => {

@@ -25,6 +25,7 @@ export interface Protocol {
 
 export const PROTOCOLS: readonly Protocol[] = [
   { id: 'ct-chest', modality: 'CT', label: 'CT Chest with contrast', description: 'Axial 512×512 slices from the thoracic inlet to the upper abdomen: lungs with vessels, heart and great vessels, spine, ribs', bodyPart: 'CHEST', defaultImages: 120 },
+  { id: 'ct-chest-wo', modality: 'CT', label: 'CT Chest without contrast', description: 'Axial 512×512 slices from the thoracic inlet to the upper abdomen, unenhanced: blood, heart chambers and vessels at their native ~40 HU', bodyPart: 'CHEST', defaultImages: 120 },
   { id: 'ct-head', modality: 'CT', label: 'CT Head without contrast', description: 'Axial 512×512 slices from the vertex to the skull base: skull, grey and white matter, ventricles, posterior fossa, orbits', bodyPart: 'HEAD', defaultImages: 32 },
   { id: 'ct-abdomen', modality: 'CT', label: 'CT Abdomen with contrast', description: 'Axial 512×512 slices from the liver dome to the iliac crests: liver, spleen, kidneys, pancreas, bowel, spine', bodyPart: 'ABDOMEN', defaultImages: 120 },
   { id: 'dx-chest-pa', modality: 'DX', label: 'XR Chest PA', description: 'Postero-anterior chest radiograph, 12-bit, with exposure index and deviation index (IEC 62494-1)', bodyPart: 'CHEST', defaultImages: 1 },
@@ -38,6 +39,53 @@ export const PROTOCOLS: readonly Protocol[] = [
 
 export function protocolsFor(modality: GenModality): Protocol[] {
   return PROTOCOLS.filter((p) => p.modality === modality);
+}
+
+/** The words of a requested procedure that name each protocol's anatomy (upper case, as worklists carry them). */
+const PROTOCOL_WORDS: Record<string, RegExp> = {
+  'ct-chest': /\b(CHEST|THORAX|THORACIC|LUNGS?|PULMONARY)\b/,
+  'ct-chest-wo': /\b(CHEST|THORAX|THORACIC|LUNGS?|PULMONARY)\b/,
+  'ct-head': /\b(HEAD|BRAIN|SKULL|CRANI\w*)\b/,
+  'ct-abdomen': /\b(ABDOMEN|ABDOMINAL|ABD|PELVIS|LIVER|RENAL|KIDNEYS?)\b/,
+  'dx-chest-pa': /\b(CHEST|THORAX)\b/,
+  'dx-chest-lat': /\b(CHEST|THORAX)\b(?=.*\b(LAT|LATERAL)\b)|\b(LAT|LATERAL)\b(?=.*\b(CHEST|THORAX)\b)/,
+  'dx-hand': /\b(HAND|FINGERS?|WRIST)\b/,
+  'mr-brain': /\b(BRAIN|HEAD)\b/,
+  'mr-knee': /\bKNEE\b/,
+  'us-abdomen': /\b(ABDOMEN|ABDOMINAL|ABD|RUQ|LIVER|GALLBLADDER|BILIARY|RENAL|KIDNEYS?)\b/,
+  'us-cardiac-cine': /\b(ECHO\w*|CARDIAC|HEART|TTE)\b/,
+};
+
+/** "WITHOUT CONTRAST", "W/O", "WO" but not "WITH AND WITHOUT" (that exam is done with contrast). */
+export function asksNoContrast(description: string): boolean {
+  const d = description.toUpperCase();
+  if (/\bWITH AND WITHOUT\b|\bW\s*(\/|AND)\s*WO\b|\bW\s*\/\s*W\s*\/?\s*O\b/.test(d)) return false;
+  return /\bWITHOUT\b|\bW\/O\b|\bWO\b|\bNON[- ]?CONTRAST\b|\bUNENHANCED\b/.test(d);
+}
+
+/**
+ * The protocol a technologist would choose for a requested procedure (a worklist item's description), among the
+ * modality's: the one whose anatomy the description names first, and for a chest CT the phase it asks for (with
+ * or without intravenous contrast). A lateral chest radiograph needs "LAT" in the description. Undefined when
+ * nothing matches (the console then offers the modality's first protocol).
+ */
+export function suggestProtocol(modality: GenModality, description: string | undefined): Protocol | undefined {
+  const d = (description ?? '').toUpperCase();
+  if (!d.trim()) return undefined;
+  const noContrast = asksNoContrast(d);
+  let best: { p: Protocol; at: number; score: number } | undefined;
+  for (const p of protocolsFor(modality)) {
+    const m = PROTOCOL_WORDS[p.id]?.exec(d);
+    if (!m) continue;
+    // named at the same place: a lateral chest film when the description asks for one alone (its words match only
+    // with LAT in it), and the chest CT of the contrast phase asked for
+    let score = 0;
+    if (p.id === 'dx-chest-lat') score += /\b(PA|AP|FRONTAL)\b/.test(d) ? -1 : 1; // "PA AND LATERAL": the PA first
+    if (p.id === 'ct-chest-wo') score += noContrast ? 1 : -1;
+    if (p.id === 'ct-chest') score += noContrast ? -1 : 1;
+    if (!best || m.index < best.at || (m.index === best.at && score > best.score)) best = { p, at: m.index, score };
+  }
+  return best?.p;
 }
 
 export interface GenerateRequest {

@@ -5,7 +5,7 @@ import { AlertTriangle, RefreshCw, UserPlus } from 'lucide-react';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/app/_lib/format';
 import { ScuError } from '@/sim/dimse/client';
 import { peerFor } from '@/sim/modality/config';
-import { protocolsFor, type GenModality } from '@/sim/modality/generate';
+import { protocolsFor, suggestProtocol, type GenModality } from '@/sim/modality/generate';
 import { queryWorklist, type WorklistItem } from '@/sim/modality/worklist';
 import { isoFromDicomDate, todayDicomDate } from '../../_lib/ris';
 import { destinationLabel, requireScanner } from '../../_lib/modality';
@@ -94,7 +94,13 @@ export default async function ScannerWorklist({ params, searchParams }: { params
           </p>
           <ActionForm action={startExamFromWorklist} hidden={{ ae, item: JSON.stringify(selected) }} submit="Start exam and acquire" pendingLabel="Acquiring…" className="mt-3 flex flex-wrap items-end gap-3" testId="start-exam">
             <label className="min-w-56"><span className="label">Protocol</span>
-              <select name="protocolId" className="field" defaultValue={protocols[0]?.id}>
+              {/* preselected from the requested procedure (body part, contrast phase); a new item remounts it */}
+              <select
+                key={selected.accessionNumber}
+                name="protocolId"
+                className="field"
+                defaultValue={suggestProtocol(config.modality as GenModality, selected.requestedProcedureDescription || selected.scheduledProcedureStepDescription)?.id ?? protocols[0]?.id}
+              >
                 {protocols.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
               </select>
             </label>
