@@ -7,7 +7,7 @@ import { ds, encodePart10WithPixelRoom, fixWordOrder, type Element } from './exp
 import { abdomenPhantom, chestPhantom, CT_HU, CT_HU_UNENHANCED, headPhantom, type Phantom } from './anatomy';
 import { noiseTable, Rng } from './random';
 import { paint, type Grid, TISSUE_COUNT } from './raster';
-import type { GeneratedImage } from './index';
+import type { GeneratedImage, Protocol } from './index';
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const MATRIX = 512;
@@ -25,21 +25,23 @@ interface CtSetup {
   contrast: boolean;
 }
 
-function setup(protocolId: string, seed: number): CtSetup {
-  switch (protocolId) {
+function setup(protocol: Protocol, seed: number): CtSetup {
+  const contrast = protocol.contrast ?? false;
+  switch (protocol.id) {
     case 'ct-head':
       return {
-        phantom: headPhantom(seed), kvp: 120, mA: 300, kernel: 'H30s', sigma: 3.5, ctdi: 55, contrast: false,
+        phantom: headPhantom(seed), kvp: 120, mA: 300, kernel: 'H30s', sigma: 3.5, ctdi: 55, contrast,
         windows: [{ center: 40, width: 80, name: 'BRAIN' }, { center: 75, width: 215, name: 'SUBDURAL' }, { center: 600, width: 2800, name: 'BONE' }],
       };
     case 'ct-abdomen':
+    case 'ct-abdomen-wo':
       return {
-        phantom: abdomenPhantom(seed), kvp: 120, mA: 220, kernel: 'B30f', sigma: 9, ctdi: 12, contrast: true,
+        phantom: abdomenPhantom(seed), kvp: 120, mA: 220, kernel: 'B30f', sigma: 9, ctdi: 12, contrast,
         windows: [{ center: 40, width: 400, name: 'ABDOMEN' }, { center: 60, width: 160, name: 'LIVER' }, { center: 400, width: 1800, name: 'BONE' }],
       };
     default:
       return {
-        phantom: chestPhantom(seed), kvp: 120, mA: 180, kernel: 'B40f', sigma: 11, ctdi: 9, contrast: protocolId !== 'ct-chest-wo',
+        phantom: chestPhantom(seed), kvp: 120, mA: 180, kernel: 'B40f', sigma: 11, ctdi: 9, contrast,
         windows: [{ center: 40, width: 400, name: 'MEDIASTINUM' }, { center: -600, width: 1500, name: 'LUNG' }, { center: 400, width: 1800, name: 'BONE' }],
       };
   }
@@ -74,7 +76,7 @@ export function renderCtSlice(phantom: Phantom, t: number, grid: Grid, labels: U
 export function generateCt(ctx: GenContext): GeneratedImage[] {
   const { protocol, req } = ctx;
   const slices = req.slices ?? protocol.defaultImages;
-  const cfg = setup(protocol.id, ctx.seedFor('anatomy'));
+  const cfg = setup(protocol, ctx.seedFor('anatomy'));
   const { phantom } = cfg;
   const grid: Grid = { width: MATRIX, height: MATRIX, spacing: phantom.fov / MATRIX };
   // spacing: the protocol's coverage spread over the slices asked for (a single slice sits mid-range)

@@ -48,6 +48,9 @@ describe('protocols', () => {
     expect(pick('CT', 'CT THORAX WITH AND WITHOUT CONTRAST')).toBe('ct-chest');
     expect(pick('CT', 'CT HEAD WITHOUT CONTRAST')).toBe('ct-head');
     expect(pick('CT', 'CT ABDOMEN PELVIS WITH CONTRAST')).toBe('ct-abdomen');
+    expect(pick('CT', 'CT ABDOMEN PELVIS WITHOUT CONTRAST')).toBe('ct-abdomen-wo');
+    expect(pick('CT', 'CT KUB STONE PROTOCOL WO')).toBe('ct-abdomen-wo');
+    expect(pick('CT', 'CT HEAD WITH CONTRAST')).toBe('ct-head');
     expect(pick('CT', 'CT CHEST ABDOMEN PELVIS WITH CONTRAST')).toBe('ct-chest');
     expect(pick('DX', 'XR CHEST PA AND LATERAL')).toBe('dx-chest-pa');
     expect(pick('DX', 'XR CHEST LATERAL')).toBe('dx-chest-lat');
@@ -164,7 +167,7 @@ describe('objects', () => {
     expect(bone).toBeGreaterThan(300);
   });
 
-  it('CT chest without contrast: blood at its native ~40 HU, and no Contrast/Bolus module', () => {
+  it('CT without contrast: blood at its native ~40 HU, and no Contrast/Bolus module', () => {
     const enhancedBlood = (id: string) => {
       const s = generateStudy(req(id, { slices: 24 }));
       const mid = readBack(s.images[12].bytes);
@@ -179,6 +182,10 @@ describe('objects', () => {
     expect(withContrast.agent).toBe('IOHEXOL 350 MGI/ML');
     expect(withContrast.route).toBe('IV');
     expect(without.agent).toBeUndefined();
+    const agentOf = (id: string) => readBack(generateStudy(req(id, { slices: 3 })).images[1].bytes).first('00180010');
+    expect(agentOf('ct-abdomen')).toBe('IOHEXOL 350 MGI/ML');
+    expect(agentOf('ct-abdomen-wo')).toBeUndefined();
+    expect(agentOf('ct-head')).toBeUndefined();
   });
 
   it('DX: IEC 62494-1 exposure index, target and deviation index agree; the seed sometimes misses the target', () => {

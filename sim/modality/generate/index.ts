@@ -21,13 +21,16 @@ export interface Protocol {
   description: string;
   bodyPart: string;
   defaultImages: number;
+  /** CT: intravenous contrast given (enhanced blood and organs, the Contrast/Bolus module) */
+  contrast?: boolean;
 }
 
 export const PROTOCOLS: readonly Protocol[] = [
-  { id: 'ct-chest', modality: 'CT', label: 'CT Chest with contrast', description: 'Axial 512×512 slices from the thoracic inlet to the upper abdomen: lungs with vessels, heart and great vessels, spine, ribs', bodyPart: 'CHEST', defaultImages: 120 },
-  { id: 'ct-chest-wo', modality: 'CT', label: 'CT Chest without contrast', description: 'Axial 512×512 slices from the thoracic inlet to the upper abdomen, unenhanced: blood, heart chambers and vessels at their native ~40 HU', bodyPart: 'CHEST', defaultImages: 120 },
-  { id: 'ct-head', modality: 'CT', label: 'CT Head without contrast', description: 'Axial 512×512 slices from the vertex to the skull base: skull, grey and white matter, ventricles, posterior fossa, orbits', bodyPart: 'HEAD', defaultImages: 32 },
-  { id: 'ct-abdomen', modality: 'CT', label: 'CT Abdomen with contrast', description: 'Axial 512×512 slices from the liver dome to the iliac crests: liver, spleen, kidneys, pancreas, bowel, spine', bodyPart: 'ABDOMEN', defaultImages: 120 },
+  { id: 'ct-chest', modality: 'CT', label: 'CT Chest with contrast', description: 'Axial 512×512 slices from the thoracic inlet to the upper abdomen: lungs with vessels, heart and great vessels, spine, ribs', bodyPart: 'CHEST', defaultImages: 120, contrast: true },
+  { id: 'ct-chest-wo', modality: 'CT', label: 'CT Chest without contrast', description: 'Axial 512×512 slices from the thoracic inlet to the upper abdomen, unenhanced: blood, heart chambers and vessels at their native ~40 HU', bodyPart: 'CHEST', defaultImages: 120, contrast: false },
+  { id: 'ct-head', modality: 'CT', label: 'CT Head without contrast', description: 'Axial 512×512 slices from the vertex to the skull base: skull, grey and white matter, ventricles, posterior fossa, orbits', bodyPart: 'HEAD', defaultImages: 32, contrast: false },
+  { id: 'ct-abdomen', modality: 'CT', label: 'CT Abdomen with contrast', description: 'Axial 512×512 slices from the liver dome to the iliac crests: liver, spleen, kidneys, pancreas, bowel, spine', bodyPart: 'ABDOMEN', defaultImages: 120, contrast: true },
+  { id: 'ct-abdomen-wo', modality: 'CT', label: 'CT Abdomen without contrast', description: 'Axial 512×512 slices from the liver dome to the iliac crests, unenhanced (a stone or bleed search): liver, spleen and kidneys at their native attenuation', bodyPart: 'ABDOMEN', defaultImages: 120, contrast: false },
   { id: 'dx-chest-pa', modality: 'DX', label: 'XR Chest PA', description: 'Postero-anterior chest radiograph, 12-bit, with exposure index and deviation index (IEC 62494-1)', bodyPart: 'CHEST', defaultImages: 1 },
   { id: 'dx-chest-lat', modality: 'DX', label: 'XR Chest lateral', description: 'Left lateral chest radiograph, 12-bit, with exposure index and deviation index (IEC 62494-1)', bodyPart: 'CHEST', defaultImages: 1 },
   { id: 'dx-hand', modality: 'DX', label: 'XR Hand PA', description: 'Postero-anterior hand radiograph (left or right), 12-bit, with exposure index and deviation index', bodyPart: 'HAND', defaultImages: 1 },
@@ -47,6 +50,7 @@ const PROTOCOL_WORDS: Record<string, RegExp> = {
   'ct-chest-wo': /\b(CHEST|THORAX|THORACIC|LUNGS?|PULMONARY)\b/,
   'ct-head': /\b(HEAD|BRAIN|SKULL|CRANI\w*)\b/,
   'ct-abdomen': /\b(ABDOMEN|ABDOMINAL|ABD|PELVIS|LIVER|RENAL|KIDNEYS?)\b/,
+  'ct-abdomen-wo': /\b(ABDOMEN|ABDOMINAL|ABD|PELVIS|LIVER|RENAL|KIDNEYS?|STONE)\b/,
   'dx-chest-pa': /\b(CHEST|THORAX)\b/,
   'dx-chest-lat': /\b(CHEST|THORAX)\b(?=.*\b(LAT|LATERAL)\b)|\b(LAT|LATERAL)\b(?=.*\b(CHEST|THORAX)\b)/,
   'dx-hand': /\b(HAND|FINGERS?|WRIST)\b/,
@@ -65,8 +69,8 @@ export function asksNoContrast(description: string): boolean {
 
 /**
  * The protocol a technologist would choose for a requested procedure (a worklist item's description), among the
- * modality's: the one whose anatomy the description names first, and for a chest CT the phase it asks for (with
- * or without intravenous contrast). A lateral chest radiograph needs "LAT" in the description. Undefined when
+ * modality's: the one whose anatomy the description names first, and for a CT the phase it asks for (with or
+ * without intravenous contrast). A lateral chest radiograph needs "LAT" in the description. Undefined when
  * nothing matches (the console then offers the modality's first protocol).
  */
 export function suggestProtocol(modality: GenModality, description: string | undefined): Protocol | undefined {
@@ -78,11 +82,10 @@ export function suggestProtocol(modality: GenModality, description: string | und
     const m = PROTOCOL_WORDS[p.id]?.exec(d);
     if (!m) continue;
     // named at the same place: a lateral chest film when the description asks for one alone (its words match only
-    // with LAT in it), and the chest CT of the contrast phase asked for
+    // with LAT in it), and the CT of the contrast phase asked for
     let score = 0;
     if (p.id === 'dx-chest-lat') score += /\b(PA|AP|FRONTAL)\b/.test(d) ? -1 : 1; // "PA AND LATERAL": the PA first
-    if (p.id === 'ct-chest-wo') score += noContrast ? 1 : -1;
-    if (p.id === 'ct-chest') score += noContrast ? -1 : 1;
+    if (p.contrast !== undefined) score += p.contrast === !noContrast ? 1 : -1;
     if (!best || m.index < best.at || (m.index === best.at && score > best.score)) best = { p, at: m.index, score };
   }
   return best?.p;
