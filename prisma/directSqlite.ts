@@ -41,6 +41,16 @@ function isBusy(e: unknown) {
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
 
+/** Runs a statement; 'busy' when the database is locked now (the caller then goes through Prisma). */
+function unlessBusy<T>(f: () => T): T | 'busy' {
+  try {
+    return f();
+  } catch (e) {
+    if (isBusy(e)) return 'busy';
+    throw e;
+  }
+}
+
 /** The direct connection for a SQLite client createDb() made; null for PostgreSQL or when it cannot open. */
 export function directSqlite(db: Db): DirectSqlite | null {
   const known = connections.get(db);
@@ -66,33 +76,15 @@ export function directSqlite(db: Db): DirectSqlite | null {
       });
       c = {
         conn: open,
-        run(sql, rows) {
-          try {
+        run: (sql, rows) =>
+          unlessBusy(() => {
             const s = statement(sql);
             if (rows.length === 1) s.run(...rows[0]);
             else many(s, rows);
-            return 'done';
-          } catch (e) {
-            if (isBusy(e)) return 'busy';
-            throw e;
-          }
-        },
-        get(sql, params) {
-          try {
-            return statement(sql).get(...params) as Record<string, unknown> | undefined;
-          } catch (e) {
-            if (isBusy(e)) return 'busy';
-            throw e;
-          }
-        },
-        all(sql, params) {
-          try {
-            return statement(sql).all(...params) as Record<string, unknown>[];
-          } catch (e) {
-            if (isBusy(e)) return 'busy';
-            throw e;
-          }
-        },
+            return 'done' as const;
+          }),
+        get: (sql, params) => unlessBusy(() => statement(sql).get(...params) as Record<string, unknown> | undefined),
+        all: (sql, params) => unlessBusy(() => statement(sql).all(...params) as Record<string, unknown>[]),
       };
     } catch (e) {
       conn?.close();

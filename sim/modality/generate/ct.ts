@@ -27,14 +27,14 @@ interface CtSetup {
 
 function setup(protocol: Protocol, seed: number): CtSetup {
   const contrast = protocol.contrast ?? false;
-  switch (protocol.id) {
-    case 'ct-head':
+  // the phantom and technique by anatomy; with or without contrast is the protocol's own (Protocol.contrast)
+  switch (protocol.bodyPart) {
+    case 'HEAD':
       return {
         phantom: headPhantom(seed), kvp: 120, mA: 300, kernel: 'H30s', sigma: 3.5, ctdi: 55, contrast,
         windows: [{ center: 40, width: 80, name: 'BRAIN' }, { center: 75, width: 215, name: 'SUBDURAL' }, { center: 600, width: 2800, name: 'BONE' }],
       };
-    case 'ct-abdomen':
-    case 'ct-abdomen-wo':
+    case 'ABDOMEN':
       return {
         phantom: abdomenPhantom(seed), kvp: 120, mA: 220, kernel: 'B30f', sigma: 9, ctdi: 12, contrast,
         windows: [{ center: 40, width: 400, name: 'ABDOMEN' }, { center: 60, width: 160, name: 'LIVER' }, { center: 400, width: 1800, name: 'BONE' }],

@@ -44,13 +44,16 @@ export function protocolsFor(modality: GenModality): Protocol[] {
   return PROTOCOLS.filter((p) => p.modality === modality);
 }
 
+const CHEST_CT_WORDS = /\b(CHEST|THORAX|THORACIC|LUNGS?|PULMONARY)\b/;
+const ABDOMEN_WORDS = 'ABDOMEN|ABDOMINAL|ABD|PELVIS|LIVER|RENAL|KIDNEYS?';
+
 /** The words of a requested procedure that name each protocol's anatomy (upper case, as worklists carry them). */
 const PROTOCOL_WORDS: Record<string, RegExp> = {
-  'ct-chest': /\b(CHEST|THORAX|THORACIC|LUNGS?|PULMONARY)\b/,
-  'ct-chest-wo': /\b(CHEST|THORAX|THORACIC|LUNGS?|PULMONARY)\b/,
+  'ct-chest': CHEST_CT_WORDS,
+  'ct-chest-wo': CHEST_CT_WORDS,
   'ct-head': /\b(HEAD|BRAIN|SKULL|CRANI\w*)\b/,
-  'ct-abdomen': /\b(ABDOMEN|ABDOMINAL|ABD|PELVIS|LIVER|RENAL|KIDNEYS?)\b/,
-  'ct-abdomen-wo': /\b(ABDOMEN|ABDOMINAL|ABD|PELVIS|LIVER|RENAL|KIDNEYS?|STONE)\b/,
+  'ct-abdomen': new RegExp(`\\b(${ABDOMEN_WORDS})\\b`),
+  'ct-abdomen-wo': new RegExp(`\\b(${ABDOMEN_WORDS}|STONE)\\b`), // a stone search is unenhanced
   'dx-chest-pa': /\b(CHEST|THORAX)\b/,
   'dx-chest-lat': /\b(CHEST|THORAX)\b(?=.*\b(LAT|LATERAL)\b)|\b(LAT|LATERAL)\b(?=.*\b(CHEST|THORAX)\b)/,
   'dx-hand': /\b(HAND|FINGERS?|WRIST)\b/,
